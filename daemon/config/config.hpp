@@ -1,0 +1,106 @@
+// The daemon's typed configuration, as loaded from one YAML file (API.md "Configuration").
+// Defaults here are the documented ones (conf/berichtd.yaml repeats them). A Config is an
+// immutable value once loaded; the daemon shares it across threads as
+// std::shared_ptr<const Config> and swaps it whole on SIGHUP.
+#pragma once
+
+#include "core/secret.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace berichtd::config {
+
+struct HttpConfig {
+  std::string listen = "127.0.0.1:8080";         // host:port; port 0 picks a free port
+  std::string publicUrl = "http://127.0.0.1:8080";  // base of links and webhook URLs
+  std::size_t maxBodyBytes = 1024 * 1024;         // larger request bodies answer 413
+  int maxThreads = 16;
+  int maxQueued = 64;
+  int drainTimeoutMs = 10000;  // SIGTERM: how long in-flight requests may finish
+};
+
+struct AdminConfig {
+  std::string listen = "127.0.0.1:8081";
+  std::optional<Secret> token;  // bearer token; without one the admin listener is off
+};
+
+struct StorageConfig {
+  std::string url = "sqlite://state/berichtd.db";  // or postgresql://user:pw@host:port/db
+  int poolMin = 1;
+  int poolMax = 8;
+  int busyTimeoutMs = 5000;  // SQLite busy timeout
+};
+
+struct ClockConfig {
+  std::string mode = "system";  // or "manual"
+  std::optional<std::string> start;  // manual mode: ISO 8601 start time (default: now)
+};
+
+struct BusConfig {
+  std::string endpoint = "ipc://state/bus.sock";  // where out-of-process plugin hosts connect
+  int heartbeatMs = 1000;          // heartbeat interval, both directions
+  int liveness = 3;                // missed heartbeats before a peer counts as dead
+  int requestTimeoutMs = 5000;     // default per-request timeout
+  std::size_t queueLimit = 1000;   // per service; past it requests answer BUSY
+  std::size_t maxMessageBytes = 4 * 1024 * 1024;  // larger envelopes are dropped
+  int maxRetries = 1;              // resends of a request whose worker died
+};
+
+struct LogConfig {
+  std::string level = "information";  // debug | information | warning | error
+};
+
+struct PluginEntry {
+  std::string name;                  // the key under plugins:, also the library name
+  std::string isolation = "thread";  // thread (in-process) | process (berichtd-plugin-host)
+  std::optional<std::string> service;  // overrides the service the plugin declares
+  int workers = 2;                   // worker threads serving the bus
+  std::map<std::string, std::string> values;  // the plugin's own keys, flattened, dotted
+  std::map<std::string, Secret> secrets;      // the plugin's {file: PATH} keys, dotted
+  std::string yaml;                           // the plugin's section as YAML text
+};
+
+struct PluginsConfig {
+  std::string dir = "build/plugins";
+  std::vector<PluginEntry> entries;
+};
+
+struct Config {
+  std::string path;  // the file it was read from
+  HttpConfig http;
+  AdminConfig admin;
+  StorageConfig storage;
+  ClockConfig clock;
+  BusConfig bus;
+  LogConfig log;
+  PluginsConfig plugins;
+};
+
+struct ConfigError {
+  std::string file;
+  int line = 0;    // 1-based; 0 when the error has no position (e.g. unreadable file)
+  int column = 0;  // 1-based
+  std::string message;
+  std::string toString() const;  // "FILE:LINE:COL: message"
+};
+
+struct LoadResult {
+  std::optional<Config> config;     // set only when errors is empty
+  std::vector<ConfigError> errors;  // every error found, in file order
+};
+
+// Reads and validates a configuration file. overrides are "dotted.key=VALUE" strings from
+// --set, applied before validation (VALUE is parsed as YAML). Relative {file: PATH} secrets
+// are resolved against the configuration file's folder.
+LoadResult loadConfigFile(const std::string& path, const std::vector<std::string>& overrides = {});
+// The same from YAML text; fileName is used in error messages, baseDir for relative paths.
+LoadResult parseConfig(const std::string& yamlText, const std::string& fileName,
+                       const std::vector<std::string>& overrides = {},
+                       const std::string& baseDir = ".");
+
+}  // namespace berichtd::config
