@@ -4,8 +4,6 @@
 // std::shared_ptr<const Config> and swaps it whole on SIGHUP.
 #pragma once
 
-#include "core/secret.hpp"
-
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -13,12 +11,14 @@
 #include <string>
 #include <vector>
 
+#include "core/secret.hpp"
+
 namespace berichtd::config {
 
 struct HttpConfig {
-  std::string listen = "127.0.0.1:8080";         // host:port; port 0 picks a free port
+  std::string listen = "127.0.0.1:8080";            // host:port; port 0 picks a free port
   std::string publicUrl = "http://127.0.0.1:8080";  // base of links and webhook URLs
-  std::size_t maxBodyBytes = 1024 * 1024;         // larger request bodies answer 413
+  std::size_t maxBodyBytes = 1024 * 1024;           // larger request bodies answer 413
   int maxThreads = 16;
   int maxQueued = 64;
   int drainTimeoutMs = 10000;  // SIGTERM: how long in-flight requests may finish
@@ -37,18 +37,18 @@ struct StorageConfig {
 };
 
 struct ClockConfig {
-  std::string mode = "system";  // or "manual"
+  std::string mode = "system";       // or "manual"
   std::optional<std::string> start;  // manual mode: ISO 8601 start time (default: now)
 };
 
 struct BusConfig {
   std::string endpoint = "ipc://state/bus.sock";  // where out-of-process plugin hosts connect
-  int heartbeatMs = 1000;          // heartbeat interval, both directions
-  int liveness = 3;                // missed heartbeats before a peer counts as dead
-  int requestTimeoutMs = 5000;     // default per-request timeout
-  std::size_t queueLimit = 1000;   // per service; past it requests answer BUSY
+  int heartbeatMs = 1000;                         // heartbeat interval, both directions
+  int liveness = 3;                               // missed heartbeats before a peer counts as dead
+  int requestTimeoutMs = 5000;                    // default per-request timeout
+  std::size_t queueLimit = 1000;                  // per service; past it requests answer BUSY
   std::size_t maxMessageBytes = 4 * 1024 * 1024;  // larger envelopes are dropped
-  int maxRetries = 1;              // resends of a request whose worker died
+  int maxRetries = 1;                             // resends of a request whose worker died
 };
 
 struct LogConfig {
@@ -56,10 +56,10 @@ struct LogConfig {
 };
 
 struct PluginEntry {
-  std::string name;                  // the key under plugins:, also the library name
-  std::string isolation = "thread";  // thread (in-process) | process (berichtd-plugin-host)
+  std::string name;                    // the key under plugins:, also the library name
+  std::string isolation = "thread";    // thread (in-process) | process (berichtd-plugin-host)
   std::optional<std::string> service;  // overrides the service the plugin declares
-  int workers = 2;                   // worker threads serving the bus
+  int workers = 2;                     // worker threads serving the bus
   std::map<std::string, std::string> values;  // the plugin's own keys, flattened, dotted
   std::map<std::string, Secret> secrets;      // the plugin's {file: PATH} keys, dotted
   std::string yaml;                           // the plugin's section as YAML text
@@ -102,5 +102,15 @@ LoadResult loadConfigFile(const std::string& path, const std::vector<std::string
 LoadResult parseConfig(const std::string& yamlText, const std::string& fileName,
                        const std::vector<std::string>& overrides = {},
                        const std::string& baseDir = ".");
+
+// One row of the declarative schema behind the loader (docs/configuration.md lists the same):
+// the dotted YAML key, a short type description and the default rendered as text ("" when
+// the key has no default). plugins.NAME entries are not rows; their reserved keys are.
+struct SchemaRow {
+  std::string path;
+  std::string type;
+  std::string defaultValue;
+};
+std::vector<SchemaRow> schema();
 
 }  // namespace berichtd::config

@@ -1,25 +1,67 @@
 #include "core/clock.hpp"
 
-#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTime.h>
 #include <Poco/DateTimeFormatter.h>
-#include <Poco/DateTimeParser.h>
 #include <Poco/Timestamp.h>
+
 
 namespace berichtd {
 
+namespace {
+
+// Reads exactly n digits at text[pos]; -1 when they are not all digits.
+int digits(const std::string& text, size_t pos, size_t n) {
+  if (pos + n > text.size()) return -1;
+  int v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (text[i] < '0' || text[i] > '9') return -1;
+    v = v * 10 + (text[i] - '0');
+  }
+  return v;
+}
+
+}  // namespace
+
+// Strict on purpose: Poco's DateTimeParser accepts almost anything ("gisteren" included).
+// Forms: YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM).
 std::optional<TimePoint> parseIso8601(const std::string& text) {
-  Poco::DateTime dt;
-  int tzd = 0;
-  const std::string formats[] = {Poco::DateTimeFormat::ISO8601_FRAC_FORMAT,
-                                 Poco::DateTimeFormat::ISO8601_FORMAT, "%Y-%m-%d"};
-  for (const auto& f : formats) {
-    if (Poco::DateTimeParser::tryParse(f, text, dt, tzd)) {
-      dt.makeUTC(tzd);
-      auto us = dt.timestamp().epochMicroseconds();
-      return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(us)));
+  const int y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2);
+  if (y < 0 || mo < 0 || d < 0 || text.size() < 10 || text[4] != '-' || text[7] != '-') {
+    return std::nullopt;
+  }
+  int h = 0, mi = 0, s = 0;
+  int64_t micros = 0;
+  int64_t offsetMinutes = 0;
+  if (text.size() > 10) {
+    if (text.size() < 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':') return std::nullopt;
+    h = digits(text, 11, 2);
+    mi = digits(text, 14, 2);
+    s = digits(text, 17, 2);
+    if (h < 0 || mi < 0 || s < 0) return std::nullopt;
+    size_t pos = 19;
+    if (text[pos] == '.') {
+      size_t start = ++pos;
+      while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+      if (pos == start || pos - start > 9) return std::nullopt;
+      std::string frac = text.substr(start, pos - start);
+      frac.resize(6, '0');
+      micros = digits(frac, 0, 6);
+    }
+    if (pos >= text.size()) return std::nullopt;
+    if (text[pos] == 'Z' && pos + 1 == text.size()) {
+      offsetMinutes = 0;
+    } else if ((text[pos] == '+' || text[pos] == '-') && pos + 6 == text.size() && text[pos + 3] == ':') {
+      const int oh = digits(text, pos + 1, 2), om = digits(text, pos + 4, 2);
+      if (oh < 0 || om < 0 || oh > 23 || om > 59) return std::nullopt;
+      offsetMinutes = (text[pos] == '-' ? -1 : 1) * (oh * 60 + om);
+    } else {
+      return std::nullopt;
     }
   }
-  return std::nullopt;
+  if (!Poco::DateTime::isValid(y, mo, d, h, mi, s)) return std::nullopt;
+  Poco::DateTime dt(y, mo, d, h, mi, s);
+  micros += dt.timestamp().epochMicroseconds() - offsetMinutes * 60 * 1000000;
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(micros)));
 }
 
 std::string formatIso8601(TimePoint t) {

@@ -1,0 +1,214 @@
+#include "app/daemon.hpp"
+
+#include "app/daemon_routes.hpp"
+#include "app/signals.hpp"
+#include "core/logging.hpp"
+#include "plugin/request_clock.hpp"
+
+#include <Poco/Logger.h>
+
+#include <csignal>
+#include <filesystem>
+
+namespace berichtd::app {
+
+namespace {
+
+std::string urlOf(const std::string& listen, uint16_t port) {
+  std::string host = listen.substr(0, listen.rfind(':'));
+  if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
+  return "http://" + host + ":" + std::to_string(port);
+}
+
+// ipc:// endpoints are files; their folder must exist before the broker binds.
+void prepareEndpoint(const std::string& endpoint) {
+  const std::string prefix = "ipc://";
+  if (endpoint.rfind(prefix, 0) != 0) return;
+  std::filesystem::path p(endpoint.substr(prefix.size()));
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+  std::error_code ec;
+  std::filesystem::remove(p, ec);  // a stale socket file from a killed daemon
+}
+
+}  // namespace
+
+Daemon::Daemon(DaemonOptions options) : options_(std::move(options)) {}
+
+Daemon::~Daemon() { stop(); }
+
+std::shared_ptr<const config::Config> Daemon::currentConfig() const {
+  std::lock_guard lock(configMutex_);
+  return config_;
+}
+
+Result<Message> Daemon::callService(Message request, std::chrono::milliseconds timeout) {
+  plugin::stampNow(request, *clock_);
+  return bus_->call(request, timeout);
+}
+
+Status Daemon::start(config::Config cfg) {
+  auto& log = logger("daemon");
+  startedAt_ = std::chrono::steady_clock::now();
+  config_ = std::make_shared<const config::Config>(std::move(cfg));
+  configGeneration_ = 1;
+  const config::Config& c = *config_;
+
+  if (c.clock.mode == "manual") {
+    TimePoint start = std::chrono::system_clock::now();
+    if (c.clock.start) start = parseIso8601(*c.clock.start).value_or(start);
+    auto manual = std::make_unique<ManualClock>(start);
+    manualClock_ = manual.get();
+    clock_ = std::move(manual);
+    log.warning("clock.mode is manual: the platform calendar stands at %s until set with "
+                "'berichtctl clock set'",
+                formatIso8601(clock_->now()));
+  } else {
+    clock_ = std::make_unique<SystemClock>();
+  }
+
+  auto db = storage::Database::open(c.storage);
+  if (!db) return db.status();
+  database_ = std::move(db).value();
+  if (Status s = database_->migrate(); !s.isOk()) return s;
+  log.information("storage %s at schema version %d", database_->describe(), database_->schemaVersion());
+
+  bus::BrokerOptions bopts;
+  bopts.heartbeat = std::chrono::milliseconds(c.bus.heartbeatMs);
+  bopts.liveness = c.bus.liveness;
+  bopts.queueLimit = c.bus.queueLimit;
+  bopts.maxMessageBytes = c.bus.maxMessageBytes;
+  bopts.maxRetries = c.bus.maxRetries;
+  bopts.defaultTimeout = std::chrono::milliseconds(c.bus.requestTimeoutMs);
+  broker_ = std::make_unique<bus::Broker>(context_, bopts);
+  try {
+    prepareEndpoint(c.bus.endpoint);
+    broker_->bind(kInprocBusEndpoint);
+    broker_->bind(c.bus.endpoint);
+  } catch (const std::exception& e) {
+    return Status::error("BUS_BIND_FAILED", "cannot bind the bus to " + c.bus.endpoint + ": " + e.what());
+  }
+  broker_->start();
+  bus_ = std::make_unique<bus::BusClient>(context_, kInprocBusEndpoint, c.bus.maxMessageBytes);
+
+  plugin::PluginManagerOptions popts;
+  popts.inprocEndpoint = kInprocBusEndpoint;
+  popts.hostEndpoint = c.bus.endpoint;
+  popts.hostExecutable = options_.hostExecutable;
+  popts.configPath = options_.configPath;
+  popts.configOverrides = options_.overrides;
+  popts.workerOptions.heartbeat = bopts.heartbeat;
+  popts.workerOptions.liveness = bopts.liveness;
+  popts.workerOptions.maxMessageBytes = bopts.maxMessageBytes;
+  plugin::HostServices services;
+  services.clock = clock_.get();
+  services.maxReplyBytes = c.bus.maxMessageBytes;
+  services.publish = [this](const Message& m) {
+    Message stamped = m;
+    plugin::stampNow(stamped, *clock_);
+    return bus_->publish(stamped);
+  };
+  services.call = [this](const Message& m, std::chrono::milliseconds t) { return callService(m, t); };
+  plugins_ = std::make_unique<plugin::PluginManager>(context_, popts, services);
+  if (Status s = plugins_->start(c.plugins); !s.isOk()) return s;
+
+  DaemonRoutes routes(*this);
+  http::HttpServerOptions pub;
+  pub.listen = c.http.listen;
+  pub.maxBodyBytes = c.http.maxBodyBytes;
+  pub.maxThreads = c.http.maxThreads;
+  pub.maxQueued = c.http.maxQueued;
+  pub.drainTimeout = std::chrono::milliseconds(c.http.drainTimeoutMs);
+  pub.name = "http";
+  public_ = std::make_unique<http::HttpServer>(routes.publicRouter(), pub);
+  if (Status s = public_->start(); !s.isOk()) return s;
+
+  if (c.admin.token) {
+    http::HttpServerOptions adm = pub;
+    adm.listen = c.admin.listen;
+    adm.maxThreads = 4;
+    adm.name = "admin";
+    admin_ = std::make_unique<http::HttpServer>(routes.adminRouter(), adm);
+    if (Status s = admin_->start(); !s.isOk()) return s;
+  } else {
+    log.warning("admin.token is not set: the admin listener is off");
+  }
+
+  watchdog_ = std::make_unique<Watchdog>([this] { return broker_->loopIterations(); });
+  watchdog_->start();
+  notifySystemd("READY=1\nSTATUS=serving " + publicUrl());
+  log.information("berichtd %s serving %s%s", std::string(BERICHTD_VERSION), publicUrl(),
+                  admin_ ? " (admin " + adminUrl() + ")" : std::string());
+  return Status::ok();
+}
+
+std::string Daemon::publicUrl() const {
+  return public_ ? urlOf(currentConfig()->http.listen, public_->port()) : std::string();
+}
+
+std::string Daemon::adminUrl() const {
+  return admin_ ? urlOf(currentConfig()->admin.listen, admin_->port()) : std::string();
+}
+
+void Daemon::reload() {
+  auto& log = logger("daemon");
+  notifySystemd("RELOADING=1");
+  auto loaded = config::loadConfigFile(options_.configPath, options_.overrides);
+  if (!loaded.config) {
+    log.error("reload of %s refused; the running configuration stays in force:", options_.configPath);
+    for (const auto& e : loaded.errors) log.error(e.toString());
+    notifySystemd("READY=1");
+    return;
+  }
+  auto old = currentConfig();
+  const config::Config& n = *loaded.config;
+  auto needsRestart = [&](bool changed, const char* key) {
+    if (changed) log.warning("reload: %s changed; it takes effect after a restart", std::string(key));
+  };
+  needsRestart(n.http.listen != old->http.listen, "http.listen");
+  needsRestart(n.admin.listen != old->admin.listen, "admin.listen");
+  needsRestart(n.storage.url != old->storage.url, "storage.url");
+  needsRestart(n.clock.mode != old->clock.mode, "clock.mode");
+  needsRestart(n.bus.endpoint != old->bus.endpoint, "bus.endpoint");
+  needsRestart(n.plugins.dir != old->plugins.dir || n.plugins.entries.size() != old->plugins.entries.size(),
+               "plugins");
+  setLogLevel(n.log.level);
+  if (public_) public_->setMaxBodyBytes(n.http.maxBodyBytes);
+  {
+    std::lock_guard lock(configMutex_);
+    config_ = std::make_shared<const config::Config>(n);
+  }
+  const int generation = ++configGeneration_;
+  log.information("configuration reloaded from %s (generation %d)", options_.configPath, generation);
+  notifySystemd("READY=1");
+}
+
+int Daemon::run() {
+  while (true) {
+    int sig = waitForSignal(std::chrono::milliseconds(1000));
+    if (sig == SIGHUP) {
+      reload();
+    } else if (sig == SIGTERM || sig == SIGINT) {
+      logger("daemon").information("stopping on signal %d", sig);
+      stop();
+      return 0;
+    }
+  }
+}
+
+void Daemon::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  notifySystemd("STOPPING=1");
+  // Stop taking work first, finish what is in flight, then take the workers away.
+  if (public_) public_->stop();
+  if (admin_) admin_->stop();
+  if (watchdog_) watchdog_->stop();
+  if (plugins_) plugins_->stop();
+  bus_.reset();
+  if (broker_) broker_->stop();
+  plugins_.reset();
+  broker_.reset();
+  database_.reset();
+}
+
+}  // namespace berichtd::app

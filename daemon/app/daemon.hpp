@@ -1,0 +1,78 @@
+// Daemon: the berichtd process — configuration, clock, storage, the bus broker, plugins and
+// the public and admin HTTP listeners, started in that order and stopped in reverse.
+//
+// run() is the main thread's loop: it takes SIGTERM/SIGINT (graceful stop) and SIGHUP (reload)
+// and reports to systemd. A reload that fails validation keeps the running configuration and
+// logs every error; a valid one applies what can change live (log level, request body limit)
+// and logs each changed setting that needs a restart.
+#pragma once
+
+#include "app/systemd_notify.hpp"
+#include "bus/broker.hpp"
+#include "bus/client.hpp"
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "http/http_server.hpp"
+#include "plugin/plugin_manager.hpp"
+#include "storage/database.hpp"
+
+#include <berichtd/status.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <zmq.hpp>
+
+namespace berichtd::app {
+
+inline constexpr const char* kInprocBusEndpoint = "inproc://berichtd-bus";
+
+struct DaemonOptions {
+  std::string configPath;
+  std::vector<std::string> overrides;  // --set KEY=VALUE
+  std::string hostExecutable;          // berichtd-plugin-host
+};
+
+class Daemon {
+ public:
+  explicit Daemon(DaemonOptions options);
+  ~Daemon();
+
+  Status start(config::Config cfg);
+  // Blocks until SIGTERM/SIGINT; handles SIGHUP. Returns the exit code.
+  int run();
+  void reload();
+  void stop();
+
+  std::string publicUrl() const;
+  std::string adminUrl() const;
+
+ private:
+  friend class DaemonRoutes;
+  std::shared_ptr<const config::Config> currentConfig() const;
+  Result<Message> callService(Message request, std::chrono::milliseconds timeout);
+
+  DaemonOptions options_;
+  mutable std::mutex configMutex_;
+  std::shared_ptr<const config::Config> config_;  // guarded by configMutex_
+  std::atomic<int> configGeneration_{0};
+  std::chrono::steady_clock::time_point startedAt_;
+
+  std::unique_ptr<Clock> clock_;
+  ManualClock* manualClock_ = nullptr;  // points into clock_ in manual mode
+  std::unique_ptr<storage::Database> database_;
+  zmq::context_t context_{1};
+  std::unique_ptr<bus::Broker> broker_;
+  std::unique_ptr<bus::BusClient> bus_;
+  std::unique_ptr<plugin::PluginManager> plugins_;
+  std::unique_ptr<http::HttpServer> public_;
+  std::unique_ptr<http::HttpServer> admin_;
+  std::unique_ptr<Watchdog> watchdog_;
+  bool stopped_ = false;
+};
+
+}  // namespace berichtd::app

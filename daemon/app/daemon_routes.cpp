@@ -1,0 +1,187 @@
+#include "app/daemon_routes.hpp"
+
+#include "app/daemon.hpp"
+#include "http/bearer_auth.hpp"
+#include "http/errors.hpp"
+#include "http/health.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <sstream>
+
+namespace berichtd::app {
+
+namespace {
+
+std::string stringify(const Poco::JSON::Object& o) {
+  std::ostringstream out;
+  Poco::JSON::Stringifier::stringify(o, out);
+  return out.str();
+}
+
+std::string abiText() {
+  return std::to_string(BERICHTD_ABI_MAJOR) + "." + std::to_string(BERICHTD_ABI_MINOR);
+}
+
+}  // namespace
+
+http::Router DaemonRoutes::publicRouter() {
+  http::Router r;
+  Daemon& d = daemon_;
+  r.add("GET", "/healthz", [](const http::HttpRequest&, http::HttpResponse& res) {
+    // Liveness: the process answers. Readiness is /readyz.
+    res.contentType = "application/health+json";
+    res.body = http::healthJson("pass", {}, BERICHTD_VERSION);
+  });
+  r.add("GET", "/readyz", [&d](const http::HttpRequest&, http::HttpResponse& res) {
+    std::vector<http::HealthCheck> checks;
+    Status db = d.database_->ping();
+    checks.push_back({"storage:reachable", db.isOk() ? "pass" : "fail",
+                      db.isOk() ? std::string() : db.code()});
+    for (const auto& service : d.plugins_->services()) {
+      bool live = d.broker_->hasLiveWorker(service);
+      checks.push_back({"service:" + service, live ? "pass" : "fail", live ? "" : "no live worker"});
+    }
+    bool ready = true;
+    for (const auto& c : checks) ready = ready && c.status == "pass";
+    res.status = ready ? 200 : 503;
+    res.contentType = "application/health+json";
+    res.body = http::healthJson(ready ? "pass" : "fail", checks, BERICHTD_VERSION);
+  });
+  return r;
+}
+
+http::Router DaemonRoutes::adminRouter() {
+  http::Router r;
+  Daemon& d = daemon_;
+  const Secret token = *d.currentConfig()->admin.token;
+  auto guarded = [token](http::HttpHandler h) { return http::requireBearer(token, std::move(h)); };
+
+  r.add("GET", "/admin/v1/status", guarded([&d](const http::HttpRequest&, http::HttpResponse& res) {
+    auto cfg = d.currentConfig();
+    Poco::JSON::Object o;
+    o.set("version", std::string(BERICHTD_VERSION));
+    o.set("abi", abiText());
+    o.set("uptime_s", std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::steady_clock::now() - d.startedAt_).count());
+    o.set("config_generation", d.configGeneration_.load());
+    Poco::JSON::Object storage;
+    storage.set("backend", d.database_->backendName());
+    storage.set("reachable", d.database_->ping().isOk());
+    storage.set("schema_version", d.database_->schemaVersion());
+    o.set("storage", storage);
+    Poco::JSON::Object clock;
+    clock.set("mode", cfg->clock.mode);
+    clock.set("now", formatIso8601(d.clock_->now()));
+    o.set("clock", clock);
+    auto snap = d.broker_->snapshot();
+    Poco::JSON::Object bus;
+    bus.set("requests", snap.counters.requests);
+    bus.set("replies", snap.counters.replies);
+    bus.set("events", snap.counters.events);
+    bus.set("busy", snap.counters.busy);
+    bus.set("timeouts", snap.counters.timeouts);
+    bus.set("unavailable", snap.counters.unavailable);
+    bus.set("retried", snap.counters.retried);
+    bus.set("malformed_dropped", snap.counters.malformedDropped);
+    bus.set("workers_expired", snap.counters.workersExpired);
+    o.set("bus", bus);
+    Poco::JSON::Array services;
+    for (const auto& s : snap.services) {
+      Poco::JSON::Object so;
+      so.set("name", s.name);
+      so.set("live_workers", s.liveWorkers);
+      so.set("queued", s.queued);
+      so.set("in_flight", s.inFlight);
+      services.add(so);
+    }
+    o.set("services", services);
+    res.body = stringify(o);
+  }));
+
+  r.add("GET", "/admin/v1/plugins", guarded([&d](const http::HttpRequest&, http::HttpResponse& res) {
+    Poco::JSON::Array list;
+    for (const auto& p : d.plugins_->status()) {
+      Poco::JSON::Object o;
+      o.set("name", p.name);
+      o.set("version", p.version);
+      o.set("service", p.service);
+      o.set("isolation", p.isolation);
+      o.set("file", p.file);
+      o.set("abi", p.abi);
+      o.set("workers", p.workers);
+      o.set("live", d.broker_->hasLiveWorker(p.service));
+      o.set("restarts", p.restarts);
+      if (p.pid != 0) {
+        o.set("pid", p.pid);
+      } else {
+        o.set("pid", Poco::Dynamic::Var());
+      }
+      list.add(o);
+    }
+    Poco::JSON::Object out;
+    out.set("plugins", list);
+    res.body = stringify(out);
+  }));
+
+  auto clockJson = [&d]() {
+    Poco::JSON::Object o;
+    o.set("mode", d.manualClock_ != nullptr ? "manual" : "system");
+    o.set("now", formatIso8601(d.clock_->now()));
+    return stringify(o);
+  };
+  r.add("GET", "/admin/v1/clock", guarded([clockJson](const http::HttpRequest&, http::HttpResponse& res) {
+    res.body = clockJson();
+  }));
+  r.add("PUT", "/admin/v1/clock",
+        guarded([&d, clockJson](const http::HttpRequest& req, http::HttpResponse& res) {
+          if (d.manualClock_ == nullptr) {
+            http::setError(res, 409, "CLOCK_NOT_MANUAL",
+                           "the clock can only be set with clock.mode: manual");
+            return;
+          }
+          std::string now;
+          try {
+            auto obj = Poco::JSON::Parser().parse(req.body).extract<Poco::JSON::Object::Ptr>();
+            now = obj->optValue<std::string>("now", "");
+          } catch (const std::exception&) {
+            http::setError(res, 400, "BAD_REQUEST", "the body must be {\"now\": \"ISO 8601 time\"}");
+            return;
+          }
+          auto t = parseIso8601(now);
+          if (!t) {
+            http::setError(res, 400, "BAD_REQUEST", "'now' must be an ISO 8601 time with offset");
+            return;
+          }
+          d.manualClock_->set(*t);
+          res.body = clockJson();
+        }));
+
+  // Diagnostics: one request to a bus service, its reply body returned as is. Lets an operator
+  // (and the tests) see a plugin answer without any product endpoint in between.
+  r.add("POST", "/admin/v1/bus/{service}/{action}",
+        guarded([&d](const http::HttpRequest& req, http::HttpResponse& res) {
+          Message m;
+          m.service = req.params.at("service");
+          m.action = req.params.at("action");
+          m.body = req.body;
+          auto timeout = std::chrono::milliseconds(d.currentConfig()->bus.requestTimeoutMs);
+          auto reply = d.callService(std::move(m), timeout);
+          if (!reply) {
+            const std::string& code = reply.status().code();
+            int status = code == "BUSY" || code == "SERVICE_UNAVAILABLE" ? 503
+                         : code == "TIMEOUT"                              ? 504
+                                                                          : 502;
+            http::setError(res, status, code, reply.status().message());
+            return;
+          }
+          res.contentType = "application/octet-stream";
+          res.body = reply->body;
+        }));
+  return r;
+}
+
+}  // namespace berichtd::app

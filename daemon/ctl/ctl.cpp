@@ -1,0 +1,378 @@
+#include "ctl/ctl.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include "ctl/admin_client.hpp"
+
+namespace berichtd::ctl {
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+constexpr const char* kUsage =
+    "usage: berichtctl [--admin URL] [--token-file FILE] [--json] COMMAND [args]\n"
+    "\n"
+    "commands:\n"
+    "  status              the daemon's version, uptime, storage, clock, bus and services\n"
+    "  plugins             the loaded plugins and their workers\n"
+    "  clock show          the platform clock's mode and time\n"
+    "  clock set ISO8601   sets the manual clock (only with clock.mode: manual)\n"
+    "\n"
+    "options:\n"
+    "  --admin URL         the admin listener (default http://127.0.0.1:8081)\n"
+    "  --token-file FILE   the admin bearer token (default: $BERICHTD_ADMIN_TOKEN_FILE,\n"
+    "                      else state/admin.token when it exists)\n"
+    "  --json              print the server's JSON answer as is\n"
+    "  --help              this text; COMMAND --help explains one command\n"
+    "\n"
+    "exit status: 0 success, 1 the command failed, 2 usage error\n";
+
+constexpr const char* kStatusHelp =
+    "usage: berichtctl [options] status [--json]\n"
+    "\n"
+    "Shows the daemon's version and plugin ABI, uptime, configuration generation, storage\n"
+    "backend and reachability, the platform clock, the bus counters and, per service, its live\n"
+    "workers and queue. Reads GET /admin/v1/status.\n";
+
+constexpr const char* kPluginsHelp =
+    "usage: berichtctl [options] plugins [--json]\n"
+    "\n"
+    "Lists the loaded plugins: name, version, service, isolation (thread or process), workers,\n"
+    "whether a worker is live, restarts, host process id and file. Reads GET /admin/v1/plugins.\n";
+
+constexpr const char* kClockHelp =
+    "usage: berichtctl [options] clock show [--json]\n"
+    "       berichtctl [options] clock set ISO8601 [--json]\n"
+    "\n"
+    "show: the platform clock's mode (system or manual) and current time.\n"
+    "set:  moves the manual clock to ISO8601 (\"2026-03-01T00:00:00+01:00\", "
+    "\"2026-03-01T00:00:00Z\"\n"
+    "      or a date, meaning midnight UTC). Only with clock.mode: manual; otherwise the daemon\n"
+    "      answers CLOCK_NOT_MANUAL. Uses GET and PUT /admin/v1/clock.\n";
+
+struct Options {
+  std::string adminUrl = kDefaultAdminUrl;
+  std::optional<std::string> tokenFile;
+  bool json = false;
+  bool help = false;
+  std::vector<std::string> positional;
+};
+
+// Options are accepted before and after the command, so `berichtctl status --json` works too.
+// Returns an error text for a usage error.
+std::string parseArgs(const std::vector<std::string>& args, Options& o) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto valueOf = [&](const std::string& name, std::string& value) -> std::optional<std::string> {
+      if (a == name) {
+        if (i + 1 >= args.size()) return name + " needs a value";
+        value = args[++i];
+        return std::string();
+      }
+      if (a.rfind(name + "=", 0) == 0) {
+        value = a.substr(name.size() + 1);
+        return std::string();
+      }
+      return std::nullopt;
+    };
+    std::string value;
+    if (auto r = valueOf("--admin", value)) {
+      if (!r->empty()) return *r;
+      o.adminUrl = value;
+    } else if (auto t = valueOf("--token-file", value)) {
+      if (!t->empty()) return *t;
+      o.tokenFile = value;
+    } else if (a == "--json") {
+      o.json = true;
+    } else if (a == "--help" || a == "-h") {
+      o.help = true;
+    } else if (a.size() > 1 && a[0] == '-') {
+      return "unknown option " + a;
+    } else {
+      o.positional.push_back(a);
+    }
+  }
+  return {};
+}
+
+// The token: --token-file, else $BERICHTD_ADMIN_TOKEN_FILE, else state/admin.token if it
+// exists, else none (the daemon will answer 401). An error text when a named file is unusable.
+std::string loadToken(const Options& o, std::string& token) {
+  std::string path;
+  if (o.tokenFile) {
+    path = *o.tokenFile;
+  } else if (const char* env = std::getenv(kTokenFileEnv); env != nullptr && *env != '\0') {
+    path = env;
+  } else if (std::error_code ec; std::filesystem::exists(kDefaultTokenFile, ec)) {
+    path = kDefaultTokenFile;
+  } else {
+    return {};
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "cannot read the token file " + path;
+  std::ostringstream text;
+  text << in.rdbuf();
+  token = text.str();
+  // Files written by editors and `echo` end in a newline that is not part of the token.
+  const auto isSpace = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
+  while (!token.empty() && isSpace(token.back())) token.pop_back();
+  while (!token.empty() && isSpace(token.front())) token.erase(0, 1);
+  if (token.empty()) return "the token file " + path + " is empty";
+  return {};
+}
+
+Poco::JSON::Object::Ptr parseObject(const std::string& body) {
+  try {
+    auto v = Poco::JSON::Parser().parse(body);
+    if (v.type() == typeid(Poco::JSON::Object::Ptr)) return v.extract<Poco::JSON::Object::Ptr>();
+  } catch (const std::exception&) {
+    // Not JSON: the caller reports an unexpected answer.
+  }
+  return nullptr;
+}
+
+// A JSON value for a table cell: strings as they are, null and absent as "-".
+std::string text(const Poco::JSON::Object::Ptr& o, const std::string& key) {
+  if (o.isNull() || !o->has(key) || o->isNull(key)) return "-";
+  const Poco::Dynamic::Var v = o->get(key);
+  if (v.isBoolean()) return v.extract<bool>() ? "yes" : "no";
+  try {
+    return v.convert<std::string>();
+  } catch (const Poco::Exception&) {
+    return "?";
+  }
+}
+
+void printTable(std::ostream& out, const std::vector<std::string>& header,
+                const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width(header.size());
+  for (size_t c = 0; c < header.size(); ++c) width[c] = header[c].size();
+  for (const auto& r : rows) {
+    for (size_t c = 0; c < r.size() && c < width.size(); ++c)
+      width[c] = std::max(width[c], r[c].size());
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string s;
+    for (size_t c = 0; c < cells.size(); ++c) {
+      s += cells[c];
+      if (c + 1 < cells.size()) s += std::string(width[c] - cells[c].size() + 2, ' ');
+    }
+    out << s << '\n';
+  };
+  line(header);
+  for (const auto& r : rows) line(r);
+}
+
+std::string duration(int64_t seconds) {
+  std::string s;
+  const int64_t d = seconds / 86400, h = seconds / 3600 % 24, m = seconds / 60 % 60,
+                sec = seconds % 60;
+  if (d > 0) s += std::to_string(d) + "d ";
+  if (d > 0 || h > 0) s += std::to_string(h) + "h ";
+  if (d > 0 || h > 0 || m > 0) s += std::to_string(m) + "m ";
+  return s + std::to_string(sec) + "s";
+}
+
+void printStatus(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
+  auto row = [&](const std::string& label, const std::string& value) {
+    out << label << std::string(label.size() < 19 ? 19 - label.size() : 1, ' ') << value << '\n';
+  };
+  row("version", text(o, "version") + " (plugin ABI " + text(o, "abi") + ")");
+  int64_t uptime = 0;
+  try {
+    uptime = o->optValue<int64_t>("uptime_s", 0);
+  } catch (const Poco::Exception&) {
+  }
+  row("uptime", duration(uptime));
+  row("config generation", text(o, "config_generation"));
+  if (auto s = o->getObject("storage")) {
+    const std::string reachable = text(s, "reachable") == "yes" ? "reachable" : "NOT REACHABLE";
+    row("storage",
+        text(s, "backend") + ", " + reachable + ", schema version " + text(s, "schema_version"));
+  }
+  if (auto c = o->getObject("clock")) row("clock", text(c, "mode") + ", " + text(c, "now"));
+  if (auto b = o->getObject("bus")) {
+    // The documented counters first, in a fixed order; any newer ones after them.
+    static const std::vector<std::string> kKnown = {
+        "requests", "replies",           "busy",           "timeouts", "unavailable",
+        "retried",  "malformed_dropped", "workers_expired"};
+    std::vector<std::string> keys;
+    for (const auto& k : kKnown) {
+      if (b->has(k)) keys.push_back(k);
+    }
+    std::vector<std::string> names;
+    b->getNames(names);
+    for (const auto& k : names) {
+      if (std::find(kKnown.begin(), kKnown.end(), k) == kKnown.end()) keys.push_back(k);
+    }
+    std::string line;
+    for (const auto& k : keys) {
+      std::string label = k;
+      std::replace(label.begin(), label.end(), '_', ' ');
+      line += (line.empty() ? "" : ", ") + label + " " + text(b, k);
+    }
+    row("bus", line);
+  }
+  auto services = o->getArray("services");
+  if (!services.isNull() && services->size() > 0) {
+    out << '\n';
+    std::vector<std::vector<std::string>> rows;
+    for (size_t i = 0; i < services->size(); ++i) {
+      auto s = services->getObject(static_cast<unsigned>(i));
+      rows.push_back(
+          {text(s, "name"), text(s, "live_workers"), text(s, "queued"), text(s, "in_flight")});
+    }
+    printTable(out, {"SERVICE", "LIVE WORKERS", "QUEUED", "IN FLIGHT"}, rows);
+  } else {
+    row("services", "none");
+  }
+}
+
+void printPlugins(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
+  auto plugins = o->getArray("plugins");
+  if (plugins.isNull() || plugins->size() == 0) {
+    out << "no plugins loaded\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (size_t i = 0; i < plugins->size(); ++i) {
+    auto p = plugins->getObject(static_cast<unsigned>(i));
+    rows.push_back({text(p, "name"), text(p, "version"), text(p, "service"), text(p, "isolation"),
+                    text(p, "workers"), text(p, "live"), text(p, "restarts"), text(p, "pid"),
+                    text(p, "abi"), text(p, "file")});
+  }
+  printTable(out,
+             {"NAME", "VERSION", "SERVICE", "ISOLATION", "WORKERS", "LIVE", "RESTARTS", "PID",
+              "ABI", "FILE"},
+             rows);
+}
+
+void printClock(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
+  out << "mode  " << text(o, "mode") << '\n' << "now   " << text(o, "now") << '\n';
+}
+
+class Command {
+ public:
+  Command(const Options& o, std::ostream& out, std::ostream& err) : o_(o), out_(out), err_(err) {}
+
+  // One request; prints the answer with `print` (or as is with --json).
+  int call(const std::string& method, const std::string& path, const std::string& body,
+           void (*print)(std::ostream&, const Poco::JSON::Object::Ptr&)) {
+    std::string token;
+    if (std::string e = loadToken(o_, token); !e.empty()) {
+      err_ << "berichtctl: " << e << '\n';
+      return kExitFailed;
+    }
+    const AdminClient client(o_.adminUrl, token);
+    if (std::string e = client.checkUrl(); !e.empty()) {
+      err_ << "berichtctl: " << e << '\n';
+      return kExitUsage;
+    }
+    const AdminAnswer a = client.request(method, path, body);
+    if (!a.failure.empty()) {
+      err_ << "berichtctl: cannot reach the admin listener at " << o_.adminUrl << ": " << a.failure
+           << "\n(is berichtd running, with admin.listen and admin.token set? see --admin)\n";
+      return kExitFailed;
+    }
+    auto json = parseObject(a.body);
+    if (a.status >= 400) {
+      if (o_.json && !json.isNull()) out_ << a.body << (a.body.ends_with('\n') ? "" : "\n");
+      auto e = json.isNull() ? nullptr : json->getObject("error");
+      if (!e.isNull() && e->has("code")) {
+        err_ << "berichtctl: " << text(e, "code") << ": " << text(e, "message") << " (HTTP "
+             << a.status << ")\n";
+      } else {
+        err_ << "berichtctl: the admin listener answered HTTP " << a.status << " to " << method
+             << ' ' << path << '\n';
+      }
+      return kExitFailed;
+    }
+    if (json.isNull()) {
+      err_ << "berichtctl: the admin listener's answer to " << method << ' ' << path
+           << " is not a JSON object (HTTP " << a.status << ")\n";
+      return kExitFailed;
+    }
+    if (o_.json) {
+      out_ << a.body << (a.body.ends_with('\n') ? "" : "\n");
+    } else {
+      print(out_, json);
+    }
+    return kExitOk;
+  }
+
+ private:
+  const Options& o_;
+  std::ostream& out_;
+  std::ostream& err_;
+};
+
+int usageError(std::ostream& err, const std::string& why, const char* usage) {
+  err << "berichtctl: " << why << "\n\n" << usage;
+  return kExitUsage;
+}
+
+}  // namespace
+
+int runCtl(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  Options o;
+  if (std::string e = parseArgs(args, o); !e.empty()) return usageError(err, e, kUsage);
+  if (o.positional.empty()) {
+    if (o.help) {
+      out << kUsage;
+      return kExitOk;
+    }
+    return usageError(err, "no command given", kUsage);
+  }
+  const std::string& cmd = o.positional[0];
+  const std::vector<std::string> rest(o.positional.begin() + 1, o.positional.end());
+  Command c(o, out, err);
+
+  if (cmd == "status" || cmd == "plugins") {
+    const char* help = cmd == "status" ? kStatusHelp : kPluginsHelp;
+    if (o.help) {
+      out << help;
+      return kExitOk;
+    }
+    if (!rest.empty()) return usageError(err, cmd + " takes no arguments", help);
+    return cmd == "status" ? c.call("GET", "/admin/v1/status", {}, printStatus)
+                           : c.call("GET", "/admin/v1/plugins", {}, printPlugins);
+  }
+  if (cmd == "clock") {
+    if (o.help) {
+      out << kClockHelp;
+      return kExitOk;
+    }
+    if (rest.size() == 1 && rest[0] == "show")
+      return c.call("GET", "/admin/v1/clock", {}, printClock);
+    if (rest.size() == 2 && rest[0] == "set") {
+      Poco::JSON::Object body;
+      body.set("now", rest[1]);
+      std::ostringstream text;
+      body.stringify(text);
+      return c.call("PUT", "/admin/v1/clock", text.str(), printClock);
+    }
+    if (!rest.empty() && rest[0] == "set")
+      return usageError(err, "clock set needs one ISO 8601 time", kClockHelp);
+    return usageError(err, "clock needs 'show' or 'set ISO8601'", kClockHelp);
+  }
+  if (cmd == "help") {
+    out << kUsage;
+    return kExitOk;
+  }
+  return usageError(err, "unknown command '" + cmd + "'", kUsage);
+}
+
+}  // namespace berichtd::ctl

@@ -1,0 +1,125 @@
+#include "storage/migrations.hpp"
+
+#include <array>
+#include <cctype>
+
+namespace berichtd::storage {
+
+// Times are TEXT in ISO 8601 UTC ("2026-03-01T00:00:00.000Z"): they sort as text and read the
+// same on both backends, where native timestamp types behave differently.
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "audit_log", R"sql(
+CREATE TABLE audit_log (
+  id {{ID}},
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject TEXT NOT NULL DEFAULT '',
+  outcome TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_log_at ON audit_log (at);
+)sql"},
+      // The durable outbox (ARCHITECTURE.md principle 4): work is written here in the
+      // transaction that accepts it, then dispatched over the bus and retried until a final
+      // state. idempotency_key makes a second insert of the same work fail instead of running it
+      // twice. Dispatch itself lives elsewhere.
+      {2, "outbox", R"sql(
+CREATE TABLE outbox (
+  id {{ID}},
+  service TEXT NOT NULL,
+  action TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  headers TEXT NOT NULL DEFAULT '{}',
+  body {{BLOB}},
+  state TEXT NOT NULL DEFAULT 'pending',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_error TEXT
+);
+CREATE INDEX outbox_state_next ON outbox (state, next_attempt_at);
+)sql"},
+  };
+  return kMigrations;
+}
+
+Result<std::string> renderMigrationSql(std::string_view sql, Backend backend) {
+  struct Token {
+    std::string_view name;
+    std::string_view sqlite;
+    std::string_view postgres;
+  };
+  static constexpr std::array<Token, 3> kTokens = {{
+      {"ID", "INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY"},
+      {"BLOB", "BLOB", "BYTEA"},
+      {"BIGINT", "INTEGER", "BIGINT"},
+  }};
+  std::string out;
+  out.reserve(sql.size());
+  std::size_t pos = 0;
+  while (pos < sql.size()) {
+    const auto open = sql.find("{{", pos);
+    if (open == std::string_view::npos) {
+      out.append(sql.substr(pos));
+      break;
+    }
+    out.append(sql.substr(pos, open - pos));
+    const auto close = sql.find("}}", open + 2);
+    if (close == std::string_view::npos) {
+      return Status::error("STORAGE_MIGRATION_INVALID", "unterminated '{{' in migration SQL");
+    }
+    const std::string_view name = sql.substr(open + 2, close - open - 2);
+    bool found = false;
+    for (const Token& t : kTokens) {
+      if (t.name == name) {
+        out.append(backend == Backend::kSqlite ? t.sqlite : t.postgres);
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      return Status::error("STORAGE_MIGRATION_INVALID",
+                           "unknown substitution {{" + std::string(name) + "}} in migration SQL");
+    }
+    pos = close + 2;
+  }
+  return out;
+}
+
+std::vector<std::string> splitStatements(std::string_view sql) {
+  std::vector<std::string> out;
+  std::string current;
+  auto flush = [&] {
+    std::size_t b = 0;
+    std::size_t e = current.size();
+    while (b < e && std::isspace(static_cast<unsigned char>(current[b]))) ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(current[e - 1]))) --e;
+    if (e > b) out.push_back(current.substr(b, e - b));
+    current.clear();
+  };
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (c == '\'' || c == '"') {
+      // Quoted text or identifier; a doubled quote inside is an escaped quote and simply
+      // closes and reopens, which this scan handles without special-casing.
+      const auto end = sql.find(c, i + 1);
+      const auto stop = end == std::string_view::npos ? sql.size() : end + 1;
+      current.append(sql.substr(i, stop - i));
+      i = stop - 1;
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      const auto end = sql.find('\n', i);
+      i = end == std::string_view::npos ? sql.size() : end;
+      current += '\n';
+    } else if (c == ';') {
+      flush();
+    } else {
+      current += c;
+    }
+  }
+  flush();
+  return out;
+}
+
+}  // namespace berichtd::storage
