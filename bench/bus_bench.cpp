@@ -8,12 +8,6 @@
 // per thread (each thread sends on a fixed schedule; a late send goes at once and is measured
 // from its scheduled time, so queueing is not hidden).
 // Bounded: about 15 s in total.
-#include "bus/broker.hpp"
-#include "bus/client.hpp"
-#include "bus/worker.hpp"
-
-#include <zmq.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -22,6 +16,11 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include <zmq.hpp>
+
+#include "bus/broker.hpp"
+#include "bus/client.hpp"
+#include "bus/worker.hpp"
 
 namespace {
 
@@ -135,7 +134,8 @@ Latency pacedLatency(berichtd::bus::BusClient& client, double rate) {
     clients.emplace_back([&, t] {
       const Message req = echoRequest();
       // Stagger the threads so their sends do not line up.
-      auto next = begin + std::chrono::duration_cast<SteadyClock::duration>(interval * (t / double(kClientThreads)));
+      auto next = begin + std::chrono::duration_cast<SteadyClock::duration>(
+                              interval * (t / double(kClientThreads)));
       while (next < end) {
         std::this_thread::sleep_until(next);
         auto r = client.call(req, 2000ms);
@@ -190,14 +190,18 @@ int main(int argc, char** argv) {
   const Latency lat = pacedLatency(client, peak / 2);
 
   const double ratio = peak / raw;
-  std::printf("bus_bench: %d client threads, %d workers, %zu-byte bodies, inproc, %lld s per phase\n",
-              kClientThreads, kWorkers, kBodyBytes, static_cast<long long>(std::chrono::seconds(kPhase).count()));
+  std::printf(
+      "bus_bench: %d client threads, %d workers, %zu-byte bodies, inproc, %lld s per phase\n",
+      kClientThreads, kWorkers, kBodyBytes,
+      static_cast<long long>(std::chrono::seconds(kPhase).count()));
   std::printf("| measurement | value |\n|---|---|\n");
   std::printf("| raw DEALER->ROUTER echo | %.0f req/s |\n", raw);
-  std::printf("| BusClient->Broker->Worker echo (peak) | %.0f req/s (%ld failed) |\n", peak, failures);
-  std::printf("| ratio broker/raw | %.1f %% (target >= 25 %%: %s) |\n", ratio * 100, ratio >= 0.25 ? "met" : "MISSED");
-  std::printf("| paced load (half peak) | %.0f req/s target, %.0f req/s achieved (%ld failed) |\n", peak / 2,
-              lat.achievedRate, lat.failures);
+  std::printf("| BusClient->Broker->Worker echo (peak) | %.0f req/s (%ld failed) |\n", peak,
+              failures);
+  std::printf("| ratio broker/raw | %.1f %% (target >= 25 %%: %s) |\n", ratio * 100,
+              ratio >= 0.25 ? "met" : "MISSED");
+  std::printf("| paced load (half peak) | %.0f req/s target, %.0f req/s achieved (%ld failed) |\n",
+              peak / 2, lat.achievedRate, lat.failures);
   std::printf("| latency p50 at half peak | %.0f us |\n", lat.p50us);
   std::printf("| latency p99 at half peak | %.0f us (target < 1000 us: %s) |\n", lat.p99us,
               lat.p99us < 1000 ? "met" : "MISSED");

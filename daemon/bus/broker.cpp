@@ -1,14 +1,14 @@
 #include "bus/broker.hpp"
 
-#include "bus/protocol.hpp"
-#include "core/logging.hpp"
-
 #include <algorithm>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <set>
 #include <unordered_map>
+
+#include "bus/protocol.hpp"
+#include "core/logging.hpp"
 
 namespace berichtd::bus {
 namespace {
@@ -23,7 +23,8 @@ constexpr int kBatch = 256;
 zmq::message_t bigEndianFrame(std::uint64_t v, std::size_t bytes) {
   zmq::message_t f(bytes);
   auto* p = static_cast<unsigned char*>(f.data());
-  for (std::size_t i = 0; i < bytes; ++i) p[bytes - 1 - i] = static_cast<unsigned char>(v >> (8 * i));
+  for (std::size_t i = 0; i < bytes; ++i)
+    p[bytes - 1 - i] = static_cast<unsigned char>(v >> (8 * i));
   return f;
 }
 
@@ -72,7 +73,8 @@ struct Broker::State {
   void dispatch(const std::string& service, TimePoint now);
   void expireDeadlines(TimePoint now);
   void heartbeat(TimePoint now);
-  void replyError(const std::string& client, std::uint64_t clientId, std::string_view code, std::string text);
+  void replyError(const std::string& client, std::uint64_t clientId, std::string_view code,
+                  std::string text);
   void send(const std::string& peer, const Packet& p);
   void finishRequest(std::uint64_t id);
 
@@ -86,7 +88,7 @@ struct Broker::State {
   std::set<std::pair<TimePoint, std::uint64_t>> deadlines;
   BrokerCounters counters;
   std::uint64_t nextId = 1;
-  Frames out;  // reused send buffer
+  Frames out;                          // reused send buffer
   std::vector<std::string> endpoints;  // bound; owner thread before start, then broker thread
 };
 
@@ -142,7 +144,6 @@ bool Broker::hasLiveWorker(const std::string& service) const {
 
 std::uint64_t Broker::loopIterations() const { return iterations_.load(std::memory_order_relaxed); }
 
-
 void Broker::State::send(const std::string& peer, const Packet& p) {
   out.clear();
   out.emplace_back(peer.data(), peer.size());
@@ -151,8 +152,8 @@ void Broker::State::send(const std::string& peer, const Packet& p) {
   sendFrames(router, out);
 }
 
-void Broker::State::replyError(const std::string& client, std::uint64_t clientId, std::string_view code,
-                               std::string text) {
+void Broker::State::replyError(const std::string& client, std::uint64_t clientId,
+                               std::string_view code, std::string text) {
   send(client, replyPacket(clientId, Status::error(std::string(code), std::move(text)), {}));
 }
 
@@ -164,8 +165,10 @@ void Broker::State::handle(Frames& frames, TimePoint now) {
     ++counters.malformedDropped;
     logger("bus").warning("dropped malformed packet: %s", decoded.status().toString());
     // An oversized but otherwise well-formed request still deserves an answer.
-    if (decoded.status().code() == kMessageTooLarge && frames.size() == 10 && frames[2].size() == 1 &&
-        *static_cast<const std::uint8_t*>(frames[2].data()) == static_cast<std::uint8_t>(Command::kRequest) &&
+    if (decoded.status().code() == kMessageTooLarge && frames.size() == 10 &&
+        frames[2].size() == 1 &&
+        *static_cast<const std::uint8_t*>(frames[2].data()) ==
+            static_cast<std::uint8_t>(Command::kRequest) &&
         frames[3].size() == 8) {
       std::uint64_t id = 0;
       const auto* b = static_cast<const unsigned char*>(frames[3].data());
@@ -252,7 +255,8 @@ void Broker::State::onRequest(const std::string& peer, Packet& p, Frames& frames
     replyError(peer, p.id, kBusy, "queue for service " + p.message.service + " is full");
     return;
   }
-  const auto timeout = p.timeoutMs == 0 ? opts.defaultTimeout : std::chrono::milliseconds(p.timeoutMs);
+  const auto timeout =
+      p.timeoutMs == 0 ? opts.defaultTimeout : std::chrono::milliseconds(p.timeoutMs);
   const std::uint64_t id = nextId++;
   RequestRec rec;
   rec.client = peer;
@@ -342,7 +346,8 @@ void Broker::State::dispatch(const std::string& service, TimePoint now) {
       finishRequest(id);
       continue;
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(rec.deadline - now).count();
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(rec.deadline - now).count();
     beginFrames(peer, Command::kRequest);
     out.push_back(bigEndianFrame(id, 8));
     out.push_back(bigEndianFrame(static_cast<std::uint64_t>(std::max<long long>(1, left)), 4));
@@ -405,10 +410,12 @@ void Broker::State::expireDeadlines(TimePoint now) {
       if (!rec.event) {
         if (svc.workers == 0) {
           ++counters.unavailable;
-          replyError(rec.client, rec.clientId, kServiceUnavailable, "no live worker for " + rec.service);
+          replyError(rec.client, rec.clientId, kServiceUnavailable,
+                     "no live worker for " + rec.service);
         } else {
           ++counters.timeouts;
-          replyError(rec.client, rec.clientId, kTimeout, "request for " + rec.service + " waited too long");
+          replyError(rec.client, rec.clientId, kTimeout,
+                     "request for " + rec.service + " waited too long");
         }
       } else {
         logger("bus").warning("dropped event for %s: no worker in time", rec.service);
@@ -416,7 +423,8 @@ void Broker::State::expireDeadlines(TimePoint now) {
     } else {
       // The worker stays busy until it answers; its late reply is then discarded.
       ++counters.timeouts;
-      replyError(rec.client, rec.clientId, kTimeout, "worker for " + rec.service + " did not answer in time");
+      replyError(rec.client, rec.clientId, kTimeout,
+                 "worker for " + rec.service + " did not answer in time");
     }
     finishRequest(id);
   }
@@ -457,14 +465,16 @@ void Broker::run() {
       }
       const auto waitMs =
           std::max<long long>(0, std::chrono::ceil<std::chrono::milliseconds>(wake - now).count());
-      zmq::pollitem_t items[] = {{st.router.handle(), 0, ZMQ_POLLIN, 0}, {control_->handle(), 0, ZMQ_POLLIN, 0}};
+      zmq::pollitem_t items[] = {{st.router.handle(), 0, ZMQ_POLLIN, 0},
+                                 {control_->handle(), 0, ZMQ_POLLIN, 0}};
       zmq::poll(items, 2, std::chrono::milliseconds(waitMs));
       if ((items[1].revents & ZMQ_POLLIN) != 0) break;
       iterations_.fetch_add(1, std::memory_order_relaxed);
       std::lock_guard lock(st.mu);
       now = SteadyClock::now();
       if ((items[0].revents & ZMQ_POLLIN) != 0) {
-        for (int i = 0; i < kBatch && recvFrames(st.router, frames, true); ++i) st.handle(frames, now);
+        for (int i = 0; i < kBatch && recvFrames(st.router, frames, true); ++i)
+          st.handle(frames, now);
       }
       now = SteadyClock::now();
       if (now >= nextHeartbeat) {

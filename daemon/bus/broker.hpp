@@ -11,8 +11,6 @@
 // is borrowed and must outlive the Broker. All timing uses std::chrono::steady_clock.
 #pragma once
 
-#include <zmq.hpp>
-
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -21,15 +19,16 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include <zmq.hpp>
 
 namespace berichtd::bus {
 
 struct BrokerOptions {
   std::chrono::milliseconds heartbeat{1000};
-  int liveness = 3;  // missed heartbeat intervals before a worker counts as dead
+  int liveness = 3;               // missed heartbeat intervals before a worker counts as dead
   std::size_t queueLimit = 1000;  // per service; beyond it requests get BUSY at once
   std::size_t maxMessageBytes = 4 << 20;
-  int maxRetries = 1;  // resends of a request whose worker died
+  int maxRetries = 1;                              // resends of a request whose worker died
   std::chrono::milliseconds defaultTimeout{5000};  // for requests that say 0
 };
 

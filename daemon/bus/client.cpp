@@ -33,7 +33,8 @@ void BusClient::release(std::unique_ptr<zmq::socket_t> socket) {
 
 Result<Message> BusClient::call(const Message& req, std::chrono::milliseconds timeout) {
   if (envelopeSize(req) > maxMessageBytes_) {
-    return Status::error(std::string(kMessageTooLarge), "request exceeds " + std::to_string(maxMessageBytes_) + " bytes");
+    return Status::error(std::string(kMessageTooLarge),
+                         "request exceeds " + std::to_string(maxMessageBytes_) + " bytes");
   }
   if (timeout.count() < 0) timeout = std::chrono::milliseconds(0);
   const std::uint64_t id = nextId_.fetch_add(1, std::memory_order_relaxed);
@@ -49,7 +50,8 @@ Result<Message> BusClient::call(const Message& req, std::chrono::milliseconds ti
     const auto deadline =
         std::chrono::steady_clock::now() + (timeout.count() == 0 ? kDefaultWait : timeout) + kGrace;
     while (true) {
-      const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) break;
       zmq::pollitem_t items[] = {{socket->handle(), 0, ZMQ_POLLIN, 0}};
       zmq::poll(items, 1, left);
@@ -57,25 +59,30 @@ Result<Message> BusClient::call(const Message& req, std::chrono::milliseconds ti
       while (recvFrames(*socket, frames, true)) {
         auto p = decode(frames, 0, maxMessageBytes_);
         if (!p) {
-          logger("bus").warning("client dropped a packet from the broker: %s", p.status().toString());
+          logger("bus").warning("client dropped a packet from the broker: %s",
+                                p.status().toString());
           continue;
         }
-        if (p->command != Command::kReply || p->id != id) continue;  // stale reply to an earlier call
+        if (p->command != Command::kReply || p->id != id)
+          continue;  // stale reply to an earlier call
         release(std::move(socket));
         if (!p->status) return std::move(p->status);
         return std::move(p->message);
       }
     }
   } catch (const zmq::error_t& e) {
-    return Status::error(std::string(kServiceUnavailable), std::string("bus socket error: ") + e.what());
+    return Status::error(std::string(kServiceUnavailable),
+                         std::string("bus socket error: ") + e.what());
   }
   release(std::move(socket));
-  return Status::error(std::string(kTimeout), "no answer from the broker for service " + req.service);
+  return Status::error(std::string(kTimeout),
+                       "no answer from the broker for service " + req.service);
 }
 
 Status BusClient::publish(const Message& event) {
   if (envelopeSize(event) > maxMessageBytes_) {
-    return Status::error(std::string(kMessageTooLarge), "event exceeds " + std::to_string(maxMessageBytes_) + " bytes");
+    return Status::error(std::string(kMessageTooLarge),
+                         "event exceeds " + std::to_string(maxMessageBytes_) + " bytes");
   }
   auto socket = acquire();
   Frames frames;
@@ -86,7 +93,8 @@ Status BusClient::publish(const Message& event) {
     sent = sendFrames(*socket, frames);
   } catch (const zmq::error_t& e) {
     release(std::move(socket));
-    return Status::error(std::string(kServiceUnavailable), std::string("bus socket error: ") + e.what());
+    return Status::error(std::string(kServiceUnavailable),
+                         std::string("bus socket error: ") + e.what());
   }
   release(std::move(socket));
   if (!sent) return Status::error(std::string(kBusy), "bus socket would block");

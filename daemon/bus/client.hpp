@@ -11,12 +11,9 @@
 // waits timeout plus a short grace); otherwise whatever the handler returned.
 #pragma once
 
+#include <atomic>
 #include <berichtd/message.hpp>
 #include <berichtd/status.hpp>
-
-#include <zmq.hpp>
-
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -24,6 +21,7 @@
 #include <mutex>
 #include <string>
 #include <vector>
+#include <zmq.hpp>
 
 namespace berichtd::bus {
 
@@ -40,7 +38,8 @@ class BusClient {
   BusClient& operator=(const BusClient&) = delete;
 
   // timeout 0: the broker's default.
-  berichtd::Result<berichtd::Message> call(const berichtd::Message& req, std::chrono::milliseconds timeout);
+  berichtd::Result<berichtd::Message> call(const berichtd::Message& req,
+                                           std::chrono::milliseconds timeout);
   berichtd::Status publish(const berichtd::Message& event);
 
  private:

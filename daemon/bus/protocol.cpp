@@ -5,8 +5,9 @@
 namespace berichtd::bus {
 namespace {
 
-
-Status malformed(std::string reason) { return Status::error(std::string(kMalformedFrame), std::move(reason)); }
+Status malformed(std::string reason) {
+  return Status::error(std::string(kMalformedFrame), std::move(reason));
+}
 
 void putU32(std::string& out, std::uint32_t v) {
   char b[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
@@ -24,13 +25,16 @@ std::uint64_t readBigEndian(const zmq::message_t& f) {
 zmq::message_t bigEndianFrame(std::uint64_t v, std::size_t bytes) {
   zmq::message_t f(bytes);
   auto* p = static_cast<unsigned char*>(f.data());
-  for (std::size_t i = 0; i < bytes; ++i) p[bytes - 1 - i] = static_cast<unsigned char>(v >> (8 * i));
+  for (std::size_t i = 0; i < bytes; ++i)
+    p[bytes - 1 - i] = static_cast<unsigned char>(v >> (8 * i));
   return f;
 }
 
 zmq::message_t textFrame(std::string_view s) { return zmq::message_t(s.data(), s.size()); }
 
-std::string frameText(const zmq::message_t& f) { return std::string(static_cast<const char*>(f.data()), f.size()); }
+std::string frameText(const zmq::message_t& f) {
+  return std::string(static_cast<const char*>(f.data()), f.size());
+}
 
 void encodeEnvelope(const Message& m, Frames& out) {
   out.push_back(textFrame(m.service));
@@ -49,7 +53,8 @@ Status checkHeaders(std::string_view frame) {
     for (int part = 0; part < 2; ++part) {
       if (frame.size() < 4) return malformed("truncated headers frame");
       const auto* p = reinterpret_cast<const unsigned char*>(frame.data());
-      const std::size_t len = (std::size_t{p[0]} << 24) | (std::size_t{p[1]} << 16) | (std::size_t{p[2]} << 8) | p[3];
+      const std::size_t len =
+          (std::size_t{p[0]} << 24) | (std::size_t{p[1]} << 16) | (std::size_t{p[2]} << 8) | p[3];
       frame.remove_prefix(4);
       if (len > frame.size()) return malformed("truncated headers frame");
       frame.remove_prefix(len);
@@ -63,8 +68,9 @@ Status decodeEnvelope(const Frames& frames, std::size_t at, std::size_t maxMessa
   std::size_t total = 0;
   for (std::size_t i = at; i < at + kEnvelopeFrames; ++i) total += frames[i].size();
   if (total > maxMessageBytes) {
-    return Status::error(std::string(kMessageTooLarge),
-                         "envelope of " + std::to_string(total) + " bytes exceeds " + std::to_string(maxMessageBytes));
+    return Status::error(std::string(kMessageTooLarge), "envelope of " + std::to_string(total) +
+                                                            " bytes exceeds " +
+                                                            std::to_string(maxMessageBytes));
   }
   if (routingOnly) {
     if (Status s = checkHeaders(frames[at + 3].to_string_view()); !s) return s;
@@ -83,12 +89,17 @@ Status decodeEnvelope(const Frames& frames, std::size_t at, std::size_t maxMessa
 
 std::size_t expectedFields(Command c) {
   switch (c) {
-    case Command::kReady: return 1;
-    case Command::kRequest: return 2 + kEnvelopeFrames;
-    case Command::kReply: return 3 + kEnvelopeFrames;
-    case Command::kEvent: return kEnvelopeFrames;
+    case Command::kReady:
+      return 1;
+    case Command::kRequest:
+      return 2 + kEnvelopeFrames;
+    case Command::kReply:
+      return 3 + kEnvelopeFrames;
+    case Command::kEvent:
+      return kEnvelopeFrames;
     case Command::kHeartbeat:
-    case Command::kDisconnect: return 0;
+    case Command::kDisconnect:
+      return 0;
   }
   return 0;
 }
@@ -114,7 +125,8 @@ Result<std::vector<std::pair<std::string, std::string>>> decodeHeaders(std::stri
   auto take = [&frame](std::string& out) -> bool {
     if (frame.size() < 4) return false;
     const auto* p = reinterpret_cast<const unsigned char*>(frame.data());
-    std::size_t len = (std::size_t{p[0]} << 24) | (std::size_t{p[1]} << 16) | (std::size_t{p[2]} << 8) | p[3];
+    std::size_t len =
+        (std::size_t{p[0]} << 24) | (std::size_t{p[1]} << 16) | (std::size_t{p[2]} << 8) | p[3];
     frame.remove_prefix(4);
     if (len > frame.size()) return false;
     out.assign(frame.data(), len);
@@ -174,43 +186,51 @@ Frames encode(const Packet& p) {
 
 namespace {
 
-Result<Packet> decodeImpl(const Frames& frames, std::size_t first, std::size_t maxMessageBytes, bool routingOnly) {
+Result<Packet> decodeImpl(const Frames& frames, std::size_t first, std::size_t maxMessageBytes,
+                          bool routingOnly) {
   if (frames.size() < first + 2) return malformed("fewer than 2 frames");
   if (frames[first].to_string_view() != kProtocolId) return malformed("unknown protocol id");
   const auto& cmdFrame = frames[first + 1];
   if (cmdFrame.size() != 1) return malformed("command frame is not 1 byte");
   const auto raw = *static_cast<const std::uint8_t*>(cmdFrame.data());
-  if (raw < static_cast<std::uint8_t>(Command::kReady) || raw > static_cast<std::uint8_t>(Command::kDisconnect)) {
+  if (raw < static_cast<std::uint8_t>(Command::kReady) ||
+      raw > static_cast<std::uint8_t>(Command::kDisconnect)) {
     return malformed("unknown command " + std::to_string(raw));
   }
   Packet p;
   p.command = static_cast<Command>(raw);
   const std::size_t at = first + 2;
   if (frames.size() - at != expectedFields(p.command)) {
-    return malformed("command " + std::to_string(raw) + " with " + std::to_string(frames.size() - first) +
-                     " frames");
+    return malformed("command " + std::to_string(raw) + " with " +
+                     std::to_string(frames.size() - first) + " frames");
   }
   switch (p.command) {
     case Command::kReady:
-      if (frames[at].size() == 0 || frames[at].size() > 255) return malformed("bad service name length");
+      if (frames[at].size() == 0 || frames[at].size() > 255)
+        return malformed("bad service name length");
       p.service = frameText(frames[at]);
       break;
     case Command::kRequest: {
-      if (frames[at].size() != 8 || frames[at + 1].size() != 4) return malformed("bad request id/timeout frame");
+      if (frames[at].size() != 8 || frames[at + 1].size() != 4)
+        return malformed("bad request id/timeout frame");
       p.id = readBigEndian(frames[at]);
       p.timeoutMs = static_cast<std::uint32_t>(readBigEndian(frames[at + 1]));
-      if (Status s = decodeEnvelope(frames, at + 2, maxMessageBytes, p.message, routingOnly); !s) return s;
+      if (Status s = decodeEnvelope(frames, at + 2, maxMessageBytes, p.message, routingOnly); !s)
+        return s;
       break;
     }
     case Command::kReply: {
       if (frames[at].size() != 8) return malformed("bad reply id frame");
       p.id = readBigEndian(frames[at]);
-      if (frames[at + 1].size() != 0) p.status = Status::error(frameText(frames[at + 1]), frameText(frames[at + 2]));
-      if (Status s = decodeEnvelope(frames, at + 3, maxMessageBytes, p.message, routingOnly); !s) return s;
+      if (frames[at + 1].size() != 0)
+        p.status = Status::error(frameText(frames[at + 1]), frameText(frames[at + 2]));
+      if (Status s = decodeEnvelope(frames, at + 3, maxMessageBytes, p.message, routingOnly); !s)
+        return s;
       break;
     }
     case Command::kEvent:
-      if (Status s = decodeEnvelope(frames, at, maxMessageBytes, p.message, routingOnly); !s) return s;
+      if (Status s = decodeEnvelope(frames, at, maxMessageBytes, p.message, routingOnly); !s)
+        return s;
       break;
     case Command::kHeartbeat:
     case Command::kDisconnect:
@@ -225,15 +245,19 @@ Result<Packet> decode(const Frames& frames, std::size_t first, std::size_t maxMe
   return decodeImpl(frames, first, maxMessageBytes, false);
 }
 
-Result<Packet> decodeForRouting(const Frames& frames, std::size_t first, std::size_t maxMessageBytes) {
+Result<Packet> decodeForRouting(const Frames& frames, std::size_t first,
+                                std::size_t maxMessageBytes) {
   return decodeImpl(frames, first, maxMessageBytes, true);
 }
 
 std::size_t envelopeFrameIndex(Command c, std::size_t first) {
   switch (c) {
-    case Command::kRequest: return first + 4;
-    case Command::kReply: return first + 5;
-    default: return first + 2;
+    case Command::kRequest:
+      return first + 4;
+    case Command::kReply:
+      return first + 5;
+    default:
+      return first + 2;
   }
 }
 
@@ -288,7 +312,8 @@ bool recvFrames(zmq::socket_t& socket, Frames& out, bool dontwait) {
   out.clear();
   do {
     zmq::message_t f;
-    if (!socket.recv(f, dontwait && out.empty() ? zmq::recv_flags::dontwait : zmq::recv_flags::none)) {
+    if (!socket.recv(f,
+                     dontwait && out.empty() ? zmq::recv_flags::dontwait : zmq::recv_flags::none)) {
       return false;
     }
     out.push_back(std::move(f));

@@ -9,14 +9,12 @@
 
 #include <berichtd/message.hpp>
 #include <berichtd/status.hpp>
-
-#include <zmq.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
+#include <zmq.hpp>
 
 namespace berichtd::bus {
 
@@ -43,11 +41,11 @@ enum class Command : std::uint8_t {
 // One decoded packet. Which fields are meaningful depends on command (see Command).
 struct Packet {
   Command command = Command::kHeartbeat;
-  std::string service;         // kReady
-  std::uint64_t id = 0;        // kRequest / kReply: the sender's request id
-  std::uint32_t timeoutMs = 0; // kRequest: 0 = broker default
-  Status status;               // kReply: ok or error code + text
-  Message message;             // kRequest / kReply / kEvent
+  std::string service;          // kReady
+  std::uint64_t id = 0;         // kRequest / kReply: the sender's request id
+  std::uint32_t timeoutMs = 0;  // kRequest: 0 = broker default
+  Status status;                // kReply: ok or error code + text
+  Message message;              // kRequest / kReply / kEvent
 };
 
 using Frames = std::vector<zmq::message_t>;
@@ -63,7 +61,8 @@ Result<Packet> decode(const Frames& frames, std::size_t first, std::size_t maxMe
 // Like decode(), with the same checks, but for forwarding without copying: fills command, id,
 // timeoutMs, status, service (kReady) and message.service only; the five envelope frames stay
 // in frames at envelopeFrameIndex(command, first) for the caller to move on.
-Result<Packet> decodeForRouting(const Frames& frames, std::size_t first, std::size_t maxMessageBytes);
+Result<Packet> decodeForRouting(const Frames& frames, std::size_t first,
+                                std::size_t maxMessageBytes);
 std::size_t envelopeFrameIndex(Command c, std::size_t first);
 inline constexpr std::size_t kEnvelopeFrames = 5;
 

@@ -1,13 +1,13 @@
 #include "bus/worker.hpp"
 
-#include "bus/protocol.hpp"
-#include "core/logging.hpp"
-
 #include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <thread>
+
+#include "bus/protocol.hpp"
+#include "core/logging.hpp"
 
 namespace berichtd::bus {
 namespace {
@@ -61,7 +61,8 @@ struct Worker::Impl {
 
 Worker::Worker(zmq::context_t& ctx, std::string endpoint, std::string service, BusHandler handler,
                WorkerOptions opts)
-    : impl_(std::make_unique<Impl>(ctx, std::move(endpoint), std::move(service), std::move(handler), opts)) {}
+    : impl_(std::make_unique<Impl>(ctx, std::move(endpoint), std::move(service), std::move(handler),
+                                   opts)) {}
 
 Worker::~Worker() { stop(); }
 
@@ -126,7 +127,8 @@ Packet Worker::Impl::runHandler(const Packet& in, std::unique_lock<std::mutex>& 
     if (r) {
       reply = std::move(r).value();
       if (envelopeSize(reply) > opts.maxMessageBytes) {
-        status = Status::error(std::string(kMessageTooLarge), "handler reply exceeds the message size limit");
+        status = Status::error(std::string(kMessageTooLarge),
+                               "handler reply exceeds the message size limit");
         reply = {};
       }
     } else {
@@ -140,7 +142,8 @@ Packet Worker::Impl::runHandler(const Packet& in, std::unique_lock<std::mutex>& 
   lock.lock();
   inHandler = false;
   if (!status) {
-    logger("bus").warning("handler for %s action %s failed: %s", service, in.message.action, status.code());
+    logger("bus").warning("handler for %s action %s failed: %s", service, in.message.action,
+                          status.code());
   }
   return replyPacket(in.id, std::move(status), std::move(reply));
 }
@@ -156,7 +159,8 @@ void Worker::Impl::ioLoop() {
       auto now = SteadyClock::now();
       const auto waitMs = std::max<long long>(
           0, std::chrono::ceil<std::chrono::milliseconds>(nextHeartbeat - now).count());
-      zmq::pollitem_t items[] = {{dealer->handle(), 0, ZMQ_POLLIN, 0}, {wake->handle(), 0, ZMQ_POLLIN, 0}};
+      zmq::pollitem_t items[] = {{dealer->handle(), 0, ZMQ_POLLIN, 0},
+                                 {wake->handle(), 0, ZMQ_POLLIN, 0}};
       zmq::poll(items, 2, std::chrono::milliseconds(waitMs));
       if ((items[1].revents & ZMQ_POLLIN) != 0 || stopping) break;
       bool reconnect = false;
@@ -165,7 +169,8 @@ void Worker::Impl::ioLoop() {
           lastHeard = SteadyClock::now();
           auto p = decode(frames, 0, opts.maxMessageBytes);
           if (!p) {
-            logger("bus").warning("worker %s dropped a packet from the broker: %s", service, p.status().toString());
+            logger("bus").warning("worker %s dropped a packet from the broker: %s", service,
+                                  p.status().toString());
             continue;
           }
           if (p->command == Command::kRequest) {

@@ -13,14 +13,12 @@
 
 #include <berichtd/message.hpp>
 #include <berichtd/status.hpp>
-
-#include <zmq.hpp>
-
 #include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
+#include <zmq.hpp>
 
 namespace berichtd::bus {
 
@@ -35,7 +33,8 @@ struct WorkerOptions {
 
 class Worker {
  public:
-  Worker(zmq::context_t& ctx, std::string endpoint, std::string service, BusHandler handler, WorkerOptions opts);
+  Worker(zmq::context_t& ctx, std::string endpoint, std::string service, BusHandler handler,
+         WorkerOptions opts);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;

@@ -45,6 +45,8 @@ class DaemonProcess {
   DaemonProcess(const TempDir& dir, const std::string& yaml);
   ~DaemonProcess();
 
+  // Runs the daemon on another configuration file instead of the one written.
+  void useConfigFile(const std::string& path) { configPath_ = path; }
   // Starts the daemon and waits for its "serving" line (false if it exited first).
   bool start(const std::vector<std::string>& extraArgs = {},
              const std::map<std::string, std::string>& env = {});

@@ -1,7 +1,4 @@
 #include "bus/broker.hpp"
-#include "bus/client.hpp"
-#include "bus/protocol.hpp"
-#include "bus/worker.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,6 +9,10 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+
+#include "bus/client.hpp"
+#include "bus/protocol.hpp"
+#include "bus/worker.hpp"
 
 namespace berichtd::bus {
 namespace {
@@ -68,9 +69,12 @@ class BusTest : public ::testing::Test {
     broker_->start();
     client_ = std::make_unique<BusClient>(ctx_, endpoint_, opts_.maxMessageBytes);
   }
-  WorkerOptions workerOptions() const { return {opts_.heartbeat, opts_.liveness, opts_.maxMessageBytes, 50ms}; }
+  WorkerOptions workerOptions() const {
+    return {opts_.heartbeat, opts_.liveness, opts_.maxMessageBytes, 50ms};
+  }
   Worker& addWorker(const std::string& service, BusHandler handler) {
-    workers_.push_back(std::make_unique<Worker>(ctx_, endpoint_, service, std::move(handler), workerOptions()));
+    workers_.push_back(
+        std::make_unique<Worker>(ctx_, endpoint_, service, std::move(handler), workerOptions()));
     workers_.back()->start();
     return *workers_.back();
   }
@@ -94,7 +98,8 @@ class BusTest : public ::testing::Test {
     ASSERT_TRUE(sendFrames(s, frames));
   }
   // Next packet that is not a heartbeat, or nullopt after the limit.
-  static std::optional<Packet> recvPacket(zmq::socket_t& s, std::chrono::milliseconds limit = 1500ms) {
+  static std::optional<Packet> recvPacket(zmq::socket_t& s,
+                                          std::chrono::milliseconds limit = 1500ms) {
     const auto end = SteadyClock::now() + limit;
     Frames frames;
     while (SteadyClock::now() < end) {
@@ -172,7 +177,8 @@ TEST_F(BusTest, BusyWhenQueueIsFull) {
   opts_.queueLimit = 2;
   startBroker();
   auto peer = rawPeer();
-  for (std::uint64_t id = 1; id <= 3; ++id) sendPacket(*peer, requestPacket(id, 1000, request("nobody", "x")));
+  for (std::uint64_t id = 1; id <= 3; ++id)
+    sendPacket(*peer, requestPacket(id, 1000, request("nobody", "x")));
   auto reply = recvPacket(*peer, 500ms);
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->id, 3u);
@@ -343,7 +349,8 @@ TEST_F(BusTest, MalformedFramesAreDroppedCountedAndBrokerKeepsServing) {
   ASSERT_TRUE(tooLarge);
   EXPECT_EQ(tooLarge->id, 77u);
   EXPECT_EQ(tooLarge->status.code(), "MESSAGE_TOO_LARGE");
-  ASSERT_TRUE(waitFor([&] { return counters().malformedDropped == 4; })) << counters().malformedDropped;
+  ASSERT_TRUE(waitFor([&] { return counters().malformedDropped == 4; }))
+      << counters().malformedDropped;
   auto ok = client_->call(berichtd::bus::request("echo", "still"), 1000ms);
   ASSERT_TRUE(ok) << ok.status().toString();
   EXPECT_EQ(ok->body, "E:still");

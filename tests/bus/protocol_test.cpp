@@ -95,7 +95,10 @@ TEST(BusProtocol, RejectsOversizedEnvelopeWithoutEchoingIt) {
 }
 
 TEST(BusProtocol, RejectsTruncatedHeaders) {
-  EXPECT_FALSE(decodeHeaders(std::string("\0\0\0\x05" "ab", 6)));
+  EXPECT_FALSE(
+      decodeHeaders(std::string("\0\0\0\x05"
+                                "ab",
+                                6)));
   EXPECT_FALSE(decodeHeaders(std::string("\0\0", 2)));
   auto ok = decodeHeaders(encodeHeaders({{"a", "b"}}));
   ASSERT_TRUE(ok);
