@@ -169,6 +169,7 @@ TEST_F(BusTest, SeveralWorkersShareLoad) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok, 8);
+  std::lock_guard lock(mu);  // the handlers wrote under mu; read under it too
   EXPECT_GT(served["w1"], 0);
   EXPECT_GT(served["w2"], 0);
 }
