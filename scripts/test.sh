@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # Builds berichtd with warnings as errors and runs every test: unit tests, storage tests on
 # SQLite and on a throw-away PostgreSQL 15 cluster, daemon integration tests, the out-of-tree
-# SDK example, the systemd unit check, and a short benchmark run.
+# SDK example, the systemd unit check and a build of the benchmarks. Then the same suite under
+# AddressSanitizer+UndefinedBehaviorSanitizer, and the unit tests under ThreadSanitizer.
+# BERICHTD_TEST_SANITIZERS=0 skips the sanitizer passes (a quicker local loop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 build=${BERICHTD_TEST_BUILD_DIR:-build-test}
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DBERICHTD_WERROR=ON -DBERICHTD_BUILD_TESTS=ON -DBERICHTD_BUILD_BENCH=ON >/dev/null
-cmake --build "$build" -j2
+
+configure_and_build() {  # DIR [cmake args...]
+  local dir=$1
+  shift
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBERICHTD_WERROR=ON \
+    -DBERICHTD_BUILD_TESTS=ON "$@" >/dev/null
+  cmake --build "$dir" -j2
+}
+
+configure_and_build "$build" -DBERICHTD_BUILD_BENCH=ON
 
 pgdir=$(mktemp -d /tmp/berichtd-pg.XXXXXX)
 trap 'scripts/pg-test-cluster.sh stop "$pgdir" >/dev/null 2>&1 || true' EXIT
@@ -16,4 +25,17 @@ BERICHTD_TEST_PG_URL=$(scripts/pg-test-cluster.sh start "$pgdir")
 export BERICHTD_TEST_PG_URL
 export BERICHTD_REQUIRE_PG=1
 
+echo "== tests"
 ctest --test-dir "$build" --output-on-failure -j2 --timeout 300
+
+if [[ "${BERICHTD_TEST_SANITIZERS:-1}" != "0" ]]; then
+  echo "== tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+  configure_and_build "$build-asan" -DBERICHTD_SANITIZE=address,undefined
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir "$build-asan" --output-on-failure -j2 --timeout 300 -E sdk_out_of_tree
+
+  echo "== unit tests under ThreadSanitizer"
+  configure_and_build "$build-tsan" -DBERICHTD_SANITIZE=thread
+  TSAN_OPTIONS="suppressions=$PWD/tests/tsan.supp halt_on_error=1" \
+    ctest --test-dir "$build-tsan" --output-on-failure -j2 --timeout 300 -L unit
+fi
