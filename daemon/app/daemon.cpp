@@ -70,6 +70,7 @@ Status Daemon::start(config::Config cfg) {
   if (!db) return db.status();
   database_ = std::move(db).value();
   if (Status s = database_->migrate(); !s.isOk()) return s;
+  accounts_ = std::make_unique<accounts::AccountStore>(*database_, *clock_);
   log.information("storage %s at schema version %d", database_->describe(), database_->schemaVersion());
 
   bus::BrokerOptions bopts;
@@ -208,6 +209,7 @@ void Daemon::stop() {
   if (broker_) broker_->stop();
   plugins_.reset();
   broker_.reset();
+  accounts_.reset();
   database_.reset();
 }
 

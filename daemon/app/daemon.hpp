@@ -7,6 +7,7 @@
 // and logs each changed setting that needs a restart.
 #pragma once
 
+#include "accounts/account_store.hpp"
 #include "app/systemd_notify.hpp"
 #include "bus/broker.hpp"
 #include "bus/client.hpp"
@@ -65,6 +66,7 @@ class Daemon {
   std::unique_ptr<Clock> clock_;
   ManualClock* manualClock_ = nullptr;  // points into clock_ in manual mode
   std::unique_ptr<storage::Database> database_;
+  std::unique_ptr<accounts::AccountStore> accounts_;  // over database_, after migrate()
   zmq::context_t context_{1};
   std::unique_ptr<bus::Broker> broker_;
   std::unique_ptr<bus::BusClient> bus_;

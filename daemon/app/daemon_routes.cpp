@@ -1,5 +1,6 @@
 #include "app/daemon_routes.hpp"
 
+#include "accounts/validation.hpp"
 #include "app/daemon.hpp"
 #include "http/bearer_auth.hpp"
 #include "http/errors.hpp"
@@ -158,6 +159,70 @@ http::Router DaemonRoutes::adminRouter() {
           }
           d.manualClock_->set(*t);
           res.body = clockJson();
+        }));
+
+  // Accounts (SPEC A1, A4; API.md `berichtctl accounts create|show`). The answer carries the
+  // plain request token once (AC1); only its SHA-256 is stored (AU5). Neither e-mail addresses
+  // nor tokens are logged.
+  r.add("POST", "/admin/v1/accounts",
+        guarded([&d](const http::HttpRequest& req, http::HttpResponse& res) {
+          auto body = http::parseJsonObject(req.body);
+          if (!body) {
+            http::setError(res, 400, body.status());
+            return;
+          }
+          std::string email, agb, created;
+          try {
+            email = (*body)->optValue<std::string>("email", "");
+            agb = (*body)->optValue<std::string>("agb_code", "");
+            // Default: today in Europe/Amsterdam per the platform clock (SPEC calendar rule).
+            created = (*body)->optValue<std::string>("created",
+                                                     accounts::amsterdamDate(d.clock_->now()));
+          } catch (const Poco::Exception&) {
+            http::setError(res, 400, "BAD_REQUEST",
+                           "email, agb_code and created must be strings");
+            return;
+          }
+          auto made = d.accounts_->create(email, agb, created);
+          if (!made) {
+            const std::string& code = made.status().code();
+            const int status = code == "ACCOUNT_EXISTS"                                   ? 409
+                               : code == "EMAIL_INVALID" || code == "AGB_CODE_INVALID" ||
+                                       code == "BAD_REQUEST"                                ? 400
+                               : code == "STORAGE_UNAVAILABLE"                            ? 503
+                                                                                          : 500;
+            http::setError(res, status, made.status());
+            return;
+          }
+          Poco::JSON::Object o;
+          o.set("account_id", static_cast<Poco::Int64>(made->accountId));
+          o.set("request_token", made->requestToken);
+          res.status = 201;
+          http::setJson(res, o);
+        }));
+
+  r.add("GET", "/admin/v1/accounts/{key}",
+        guarded([&d](const http::HttpRequest& req, http::HttpResponse& res) {
+          auto found = d.accounts_->findByEmailOrAgb(req.params.at("key"));
+          if (!found) {
+            const std::string& code = found.status().code();
+            http::setError(res, code == "NOT_FOUND" ? 404 : code == "STORAGE_UNAVAILABLE" ? 503 : 500,
+                           found.status());
+            return;
+          }
+          auto optional = [](const std::optional<std::string>& v) {
+            return v ? Poco::Dynamic::Var(*v) : Poco::Dynamic::Var();
+          };
+          Poco::JSON::Object o;
+          o.set("account_id", static_cast<Poco::Int64>(found->id));
+          o.set("email", found->email);
+          o.set("agb_code", found->agbCode);
+          o.set("state", found->state);
+          o.set("created_at", found->createdAt);
+          o.set("closed_at", optional(found->closedAt));
+          o.set("paid_through", optional(found->paidThrough));
+          o.set("last_activity_at", optional(found->lastActivityAt));
+          http::setJson(res, o);
         }));
 
   // Diagnostics: one request to a bus service, its reply body returned as is. Lets an operator

@@ -3,6 +3,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/URI.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -30,6 +31,10 @@ constexpr const char* kUsage =
     "  plugins             the loaded plugins and their workers\n"
     "  clock show          the platform clock's mode and time\n"
     "  clock set ISO8601   sets the manual clock (only with clock.mode: manual)\n"
+    "  accounts create --email E --agb A [--created YYYY-MM-DD]\n"
+    "                      creates an account in state migrated; prints its id and request token\n"
+    "  accounts show EMAIL|AGB\n"
+    "                      one account: e-mail, AGB code, state and dates\n"
     "\n"
     "options:\n"
     "  --admin URL         the admin listener (default http://127.0.0.1:8081)\n"
@@ -63,11 +68,30 @@ constexpr const char* kClockHelp =
     "      or a date, meaning midnight UTC). Only with clock.mode: manual; otherwise the daemon\n"
     "      answers CLOCK_NOT_MANUAL. Uses GET and PUT /admin/v1/clock.\n";
 
+constexpr const char* kAccountsHelp =
+    "usage: berichtctl [options] accounts create --email E --agb A [--created YYYY-MM-DD]\n"
+    "       berichtctl [options] accounts show EMAIL|AGB [--json]\n"
+    "\n"
+    "create: creates an account in state migrated, as if imported from the old platform, for a\n"
+    "        care provider who was not on it. E is the login e-mail address (unique, letter case\n"
+    "        ignored), A the AGB code (exactly 8 digits); --created is the account's creation\n"
+    "        date, which fixes its billing day (default: today in Europe/Amsterdam by the platform\n"
+    "        clock). Always prints the JSON object {\"account_id\":N,\"request_token\":\"...\"};\n"
+    "        the request token is shown only this once (only its hash is stored). Errors:\n"
+    "        EMAIL_INVALID, AGB_CODE_INVALID, BAD_REQUEST (date), ACCOUNT_EXISTS.\n"
+    "        Uses POST /admin/v1/accounts.\n"
+    "show:   the account with this e-mail address (any letter case) or AGB code: id, e-mail,\n"
+    "        AGB code, state, created, closed, paid through and last activity. NOT_FOUND when\n"
+    "        there is none. Uses GET /admin/v1/accounts/{key}.\n";
+
 struct Options {
   std::string adminUrl = kDefaultAdminUrl;
   std::optional<std::string> tokenFile;
   bool json = false;
   bool help = false;
+  std::optional<std::string> email;    // accounts create --email
+  std::optional<std::string> agb;      // accounts create --agb
+  std::optional<std::string> created;  // accounts create --created
   std::vector<std::string> positional;
 };
 
@@ -95,6 +119,15 @@ std::string parseArgs(const std::vector<std::string>& args, Options& o) {
     } else if (auto t = valueOf("--token-file", value)) {
       if (!t->empty()) return *t;
       o.tokenFile = value;
+    } else if (auto e = valueOf("--email", value)) {
+      if (!e->empty()) return *e;
+      o.email = value;
+    } else if (auto g = valueOf("--agb", value)) {
+      if (!g->empty()) return *g;
+      o.agb = value;
+    } else if (auto c = valueOf("--created", value)) {
+      if (!c->empty()) return *c;
+      o.created = value;
     } else if (a == "--json") {
       o.json = true;
     } else if (a == "--help" || a == "-h") {
@@ -260,6 +293,27 @@ void printPlugins(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
              rows);
 }
 
+void printCreated(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
+  // API.md: `accounts create` prints the {account_id, request_token} object, with or without
+  // --json.
+  o->stringify(out);
+  out << '\n';
+}
+
+void printAccount(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
+  auto row = [&](const std::string& label, const std::string& value) {
+    out << label << std::string(label.size() < 18 ? 18 - label.size() : 1, ' ') << value << '\n';
+  };
+  row("account id", text(o, "account_id"));
+  row("e-mail", text(o, "email"));
+  row("AGB code", text(o, "agb_code"));
+  row("state", text(o, "state"));
+  row("created", text(o, "created_at"));
+  row("closed", text(o, "closed_at"));
+  row("paid through", text(o, "paid_through"));
+  row("last activity", text(o, "last_activity_at"));
+}
+
 void printClock(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
   out << "mode  " << text(o, "mode") << '\n' << "now   " << text(o, "now") << '\n';
 }
@@ -339,6 +393,9 @@ int runCtl(const std::vector<std::string>& args, std::ostream& out, std::ostream
   const std::string& cmd = o.positional[0];
   const std::vector<std::string> rest(o.positional.begin() + 1, o.positional.end());
   Command c(o, out, err);
+  if (cmd != "accounts" && (o.email || o.agb || o.created)) {
+    return usageError(err, "--email, --agb and --created belong to accounts create", kUsage);
+  }
 
   if (cmd == "status" || cmd == "plugins") {
     const char* help = cmd == "status" ? kStatusHelp : kPluginsHelp;
@@ -367,6 +424,34 @@ int runCtl(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!rest.empty() && rest[0] == "set")
       return usageError(err, "clock set needs one ISO 8601 time", kClockHelp);
     return usageError(err, "clock needs 'show' or 'set ISO8601'", kClockHelp);
+  }
+  if (cmd == "accounts") {
+    if (o.help) {
+      out << kAccountsHelp;
+      return kExitOk;
+    }
+    if (!rest.empty() && rest[0] == "create") {
+      if (rest.size() != 1) return usageError(err, "accounts create takes no arguments, only options", kAccountsHelp);
+      if (!o.email || !o.agb) return usageError(err, "accounts create needs --email and --agb", kAccountsHelp);
+      Poco::JSON::Object body;
+      body.set("email", *o.email);
+      body.set("agb_code", *o.agb);
+      if (o.created) body.set("created", *o.created);
+      std::ostringstream text;
+      body.stringify(text);
+      return c.call("POST", "/admin/v1/accounts", text.str(), printCreated);
+    }
+    if (o.email || o.agb || o.created) {
+      return usageError(err, "--email, --agb and --created belong to accounts create", kAccountsHelp);
+    }
+    if (rest.size() == 2 && rest[0] == "show") {
+      std::string key;
+      Poco::URI::encode(rest[1], "/?#@%&+ ", key);
+      return c.call("GET", "/admin/v1/accounts/" + key, {}, printAccount);
+    }
+    if (!rest.empty() && rest[0] == "show")
+      return usageError(err, "accounts show needs one e-mail address or AGB code", kAccountsHelp);
+    return usageError(err, "accounts needs 'create' or 'show EMAIL|AGB'", kAccountsHelp);
   }
   if (cmd == "help") {
     out << kUsage;

@@ -41,6 +41,31 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_state_next ON outbox (state, next_attempt_at);
 )sql"},
+      // Account records (SPEC A1, A4) and the AC1 request-link tokens, stored only as their
+      // SHA-256 (AU5). email_key is the lower-cased e-mail: its UNIQUE constraint is A1's
+      // case-insensitive uniqueness on both backends. Dates are TEXT "YYYY-MM-DD"; times ISO
+      // 8601 UTC. A request token is usable until the account is active or deleted (AC1).
+      {3, "accounts", R"sql(
+CREATE TABLE accounts (
+  id {{ID}},
+  email TEXT NOT NULL,
+  email_key TEXT NOT NULL UNIQUE,
+  agb_code TEXT NOT NULL UNIQUE,
+  state TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  closed_at TEXT,
+  paid_through TEXT,
+  last_activity_at TEXT,
+  old_id TEXT UNIQUE,
+  inserted_at TEXT NOT NULL
+);
+CREATE TABLE request_tokens (
+  account_id {{BIGINT}} NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX request_tokens_account ON request_tokens (account_id);
+)sql"},
   };
   return kMigrations;
 }

@@ -356,6 +356,72 @@ TEST(Daemon, TheManualClockIsShownAndSetThroughBerichtctl) {
   EXPECT_EQ(bad.status, 400);
 }
 
+// SPEC A1, A4, AC1, AU5; API.md `berichtctl accounts create|show`.
+TEST(Daemon, BerichtctlCreatesAndShowsAccountsAndRefusesDuplicates) {
+  TempDir dir;
+  std::string cfg = kBaseConfig;
+  cfg += "clock: {mode: manual, start: \"2026-02-17T00:30:00+01:00\"}\n";  // 23:30 UTC on the 16th
+  DaemonProcess d(dir, cfg);
+  ASSERT_TRUE(d.start()) << d.output();
+  const std::string tokenFile = dir.path() + "/admin.token";
+  auto ctl = [&](std::vector<std::string> args, std::string& out) {
+    std::vector<std::string> argv = {binaryPath("berichtctl"), "--admin", d.adminUrl(),
+                                     "--token-file", tokenFile};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return runCommand(argv, out);
+  };
+  std::string out;
+  ASSERT_EQ(ctl({"accounts", "--help"}, out), 0) << out;
+  EXPECT_NE(out.find("accounts create --email E --agb A"), std::string::npos) << out;
+
+  // Without --json the answer is still the {account_id, request_token} object (API.md).
+  ASSERT_EQ(ctl({"accounts", "create", "--email", "Praktijk@Example.NL", "--agb", "12345678"}, out), 0)
+      << out;
+  auto created = json(out);
+  const auto accountId = created->getValue<Poco::Int64>("account_id");
+  const std::string requestToken = created->getValue<std::string>("request_token");
+  EXPECT_GT(accountId, 0);
+  EXPECT_EQ(requestToken.size(), 43u);
+
+  ASSERT_EQ(ctl({"--json", "accounts", "show", "praktijk@EXAMPLE.nl"}, out), 0) << out;
+  auto shown = json(out);
+  EXPECT_EQ(shown->getValue<Poco::Int64>("account_id"), accountId);
+  EXPECT_EQ(shown->getValue<std::string>("email"), "Praktijk@Example.NL");
+  EXPECT_EQ(shown->getValue<std::string>("agb_code"), "12345678");
+  EXPECT_EQ(shown->getValue<std::string>("state"), "migrated");
+  // Default created date: today in Europe/Amsterdam by the platform clock (UTC is still the 16th).
+  EXPECT_EQ(shown->getValue<std::string>("created_at"), "2026-02-17");
+  EXPECT_TRUE(shown->isNull("closed_at"));
+  EXPECT_EQ(out.find(requestToken), std::string::npos);
+  EXPECT_EQ(out.find("hash"), std::string::npos);
+
+  ASSERT_EQ(ctl({"accounts", "show", "12345678"}, out), 0) << out;
+  EXPECT_NE(out.find("migrated"), std::string::npos) << out;
+  EXPECT_NE(out.find("Praktijk@Example.NL"), std::string::npos) << out;
+
+  EXPECT_EQ(ctl({"accounts", "create", "--email", "PRAKTIJK@example.nl", "--agb", "87654321",
+                 "--created", "2019-05-31"},
+                out),
+            1);
+  EXPECT_NE(out.find("ACCOUNT_EXISTS"), std::string::npos) << out;
+  EXPECT_EQ(ctl({"accounts", "create", "--email", "ander@example.nl", "--agb", "1234567"}, out), 1);
+  EXPECT_NE(out.find("AGB_CODE_INVALID"), std::string::npos) << out;
+  EXPECT_EQ(ctl({"accounts", "show", "niemand@example.nl"}, out), 1);
+  EXPECT_NE(out.find("NOT_FOUND"), std::string::npos) << out;
+  EXPECT_EQ(ctl({"accounts", "create", "--email", "x@example.nl"}, out), 2);
+
+  auto dup = httpRequest(d.adminUrl(), "POST", "/admin/v1/accounts",
+                         R"({"email":"ANDER@example.nl","agb_code":"12345678"})", d.adminHeaders());
+  EXPECT_EQ(dup.status, 409);
+  EXPECT_EQ(json(dup.body)->getObject("error")->getValue<std::string>("help"),
+            "/kennisbank/ACCOUNT_EXISTS");
+  auto unauth = httpRequest(d.adminUrl(), "GET", "/admin/v1/accounts/12345678");
+  EXPECT_EQ(unauth.status, 401);
+  // AU5: the daemon's log never holds the request token or the e-mail address.
+  EXPECT_EQ(d.output().find(requestToken), std::string::npos);
+  EXPECT_EQ(d.output().find("Praktijk@Example.NL"), std::string::npos);
+}
+
 TEST(Daemon, TheSystemClockCannotBeSet) {
   TempDir dir;
   DaemonProcess d(dir, kBaseConfig);

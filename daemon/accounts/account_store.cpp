@@ -1,0 +1,123 @@
+#include "accounts/account_store.hpp"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+
+#include <vector>
+
+#include "accounts/validation.hpp"
+#include "core/tokens.hpp"
+
+namespace berichtd::accounts {
+
+namespace {
+
+using namespace Poco::Data::Keywords;
+
+// Counts accounts that clash with the e-mail key or the AGB code (A1).
+int countClashes(storage::Database& db, Poco::Data::Session& session, std::string emailKey,
+                 std::string agbCode) {
+  int n = 0;
+  session << db.sql("SELECT COUNT(*) FROM accounts WHERE email_key = ? OR agb_code = ?"), into(n),
+      use(emailKey), use(agbCode), now;
+  return n;
+}
+
+Status accountExists() {
+  return Status::error("ACCOUNT_EXISTS",
+                       "an account with this e-mail address (in any letter case) or this AGB code "
+                       "already exists");
+}
+
+}  // namespace
+
+Result<CreatedAccount> AccountStore::create(std::string_view email, std::string_view agbCode,
+                                            std::string_view createdDate) {
+  if (Status s = validateEmail(email); !s) return s;
+  if (Status s = validateAgbCode(agbCode); !s) return s;
+  if (Status s = validateDate(createdDate); !s) return s;
+
+  std::string emailText(email);
+  std::string emailKey = normaliseEmail(email);
+  std::string agb(agbCode);
+  std::string created(createdDate);
+  std::string state = kStateMigrated;  // A4: created as if imported
+  std::string insertedAt = formatIso8601(clock_.now());
+  const std::string token = randomToken();
+  std::string tokenHash = sha256Hex(token);  // AU5: only the hash is stored
+
+  bool duplicate = false;
+  int64_t id = 0;
+  Status s = db_.transact([&](Poco::Data::Session& session) {
+    if (countClashes(db_, session, emailKey, agb) > 0) {
+      duplicate = true;
+      return;
+    }
+    session << db_.sql(
+        "INSERT INTO accounts (email, email_key, agb_code, state, created_at, "
+        "inserted_at) VALUES (?, ?, ?, ?, ?, ?)"),
+        use(emailText), use(emailKey), use(agb), use(state), use(created), use(insertedAt), now;
+    Poco::Int64 newId = 0;
+    session << db_.sql("SELECT id FROM accounts WHERE email_key = ?"), into(newId), use(emailKey),
+        now;
+    id = newId;
+    Poco::Int64 accountId = newId;
+    session << db_.sql(
+        "INSERT INTO request_tokens (account_id, token_hash, created_at) VALUES (?, ?, "
+        "?)"),
+        use(accountId), use(tokenHash), use(insertedAt), now;
+  });
+  if (!s) {
+    // A concurrent create of the same identity loses on the UNIQUE constraints: report it as
+    // the duplicate it is rather than as a storage error.
+    if (s.code() == "STORAGE_ERROR") {
+      try {
+        Poco::Data::Session session = db_.session();
+        if (countClashes(db_, session, emailKey, agb) > 0) return accountExists();
+      } catch (const std::exception&) {
+        // Fall through to the original error.
+      }
+    }
+    return s;
+  }
+  if (duplicate) return accountExists();
+  return CreatedAccount{id, token};
+}
+
+Result<Account> AccountStore::findByEmailOrAgb(std::string_view key) {
+  const bool isAgb = validateAgbCode(key).isOk();
+  std::string value = isAgb ? std::string(key) : normaliseEmail(key);
+  std::vector<Account> found;
+  Status s = db_.transact([&](Poco::Data::Session& session) {
+    Poco::Data::Statement select(session);
+    select << db_.sql(std::string("SELECT id, email, agb_code, state, created_at, closed_at, "
+                                  "paid_through, last_activity_at FROM accounts WHERE ") +
+                      (isAgb ? "agb_code" : "email_key") + " = ?"),
+        use(value), now;
+    Poco::Data::RecordSet rows(select);
+    for (bool more = rows.moveFirst(); more; more = rows.moveNext()) {
+      auto text = [&](std::size_t col) { return rows.value(col).convert<std::string>(); };
+      auto optional = [&](std::size_t col) -> std::optional<std::string> {
+        if (rows.value(col).isEmpty()) return std::nullopt;
+        return text(col);
+      };
+      Account a;
+      a.id = rows.value(0).convert<Poco::Int64>();
+      a.email = text(1);
+      a.agbCode = text(2);
+      a.state = text(3);
+      a.createdAt = text(4);
+      a.closedAt = optional(5);
+      a.paidThrough = optional(6);
+      a.lastActivityAt = optional(7);
+      found.push_back(std::move(a));
+    }
+  });
+  if (!s) return s;
+  if (found.empty())
+    return Status::error("NOT_FOUND", "no account with this e-mail address or AGB code");
+  return found.front();
+}
+
+}  // namespace berichtd::accounts
