@@ -20,14 +20,6 @@ using TimePoint = SteadyClock::time_point;
 // starve heartbeats and deadlines.
 constexpr int kBatch = 256;
 
-zmq::message_t bigEndianFrame(std::uint64_t v, std::size_t bytes) {
-  zmq::message_t f(bytes);
-  auto* p = static_cast<unsigned char*>(f.data());
-  for (std::size_t i = 0; i < bytes; ++i)
-    p[bytes - 1 - i] = static_cast<unsigned char>(v >> (8 * i));
-  return f;
-}
-
 Frames takeEnvelope(Frames& frames, std::size_t at) {
   Frames env;
   env.reserve(kEnvelopeFrames);

@@ -22,14 +22,6 @@ std::uint64_t readBigEndian(const zmq::message_t& f) {
   return v;
 }
 
-zmq::message_t bigEndianFrame(std::uint64_t v, std::size_t bytes) {
-  zmq::message_t f(bytes);
-  auto* p = static_cast<unsigned char*>(f.data());
-  for (std::size_t i = 0; i < bytes; ++i)
-    p[bytes - 1 - i] = static_cast<unsigned char>(v >> (8 * i));
-  return f;
-}
-
 zmq::message_t textFrame(std::string_view s) { return zmq::message_t(s.data(), s.size()); }
 
 std::string frameText(const zmq::message_t& f) {
@@ -297,6 +289,14 @@ Packet controlPacket(Command c) {
   Packet p;
   p.command = c;
   return p;
+}
+
+zmq::message_t bigEndianFrame(std::uint64_t v, std::size_t bytes) {
+  zmq::message_t f(bytes);
+  auto* p = static_cast<unsigned char*>(f.data());
+  for (std::size_t i = 0; i < bytes; ++i)
+    p[bytes - 1 - i] = static_cast<unsigned char>(v >> (8 * i));
+  return f;
 }
 
 #if defined(__SANITIZE_THREAD__)

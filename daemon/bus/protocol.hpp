@@ -80,6 +80,9 @@ Packet replyPacket(std::uint64_t id, Status status, Message m);
 Packet eventPacket(Message m);
 Packet controlPacket(Command c);  // kHeartbeat, kDisconnect
 
+// A frame holding v as an unsigned big-endian integer of `bytes` bytes (ids, timeouts).
+zmq::message_t bigEndianFrame(std::uint64_t v, std::size_t bytes);
+
 // Sends frames as one multipart message (all but the last with sndmore). Returns false when
 // the socket would block or refused the message.
 bool sendFrames(zmq::socket_t& socket, Frames& frames);

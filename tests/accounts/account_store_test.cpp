@@ -2,6 +2,7 @@
 // PostgreSQL in a fresh database on the cluster named by BERICHTD_TEST_PG_URL (skipped without
 // it, failed when BERICHTD_REQUIRE_PG=1).
 #include "accounts/account_store.hpp"
+#include "test_database.hpp"
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Session.h>
@@ -32,49 +33,12 @@ using storage::Backend;
 using storage::Database;
 namespace fs = std::filesystem;
 
-std::string envOr(const char* name, const std::string& fallback = "") {
-  const char* v = std::getenv(name);
-  return v && *v ? std::string(v) : fallback;
-}
-
-std::string withDatabase(const std::string& url, const std::string& db) {
-  const auto authStart = url.find("://") + 3;
-  const auto slash = url.find('/', authStart);
-  const auto query = url.find('?', authStart);
-  const std::string base = url.substr(0, slash == std::string::npos ? query : slash);
-  const std::string tail = query == std::string::npos ? "" : url.substr(query);
-  return base + "/" + db + tail;
-}
-
-std::string randomSuffix() {
-  static std::atomic<int> counter{0};
-  std::random_device rd;
-  return std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
-         std::to_string(rd() % 1000000);
-}
-
 class AccountStoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    std::string url;
-    if (GetParam() == Backend::kPostgres) {
-      baseUrl_ = envOr("BERICHTD_TEST_PG_URL");
-      if (baseUrl_.empty()) {
-        if (envOr("BERICHTD_REQUIRE_PG") == "1") {
-          FAIL() << "BERICHTD_REQUIRE_PG=1 but BERICHTD_TEST_PG_URL is not set; start a cluster "
-                    "with: export BERICHTD_TEST_PG_URL=$(scripts/pg-test-cluster.sh start DIR)";
-        }
-        GTEST_SKIP() << "PostgreSQL case skipped: BERICHTD_TEST_PG_URL is not set";
-      }
-      dbName_ = "berichtd_acc_" + randomSuffix();
-      Status s = admin(
-          [&](Poco::Data::Session& session) { session << "CREATE DATABASE " + dbName_, now; });
-      ASSERT_TRUE(s) << s.toString();
-      url = withDatabase(baseUrl_, dbName_);
-    } else {
-      dir_ = fs::temp_directory_path() / ("berichtd-accounts-" + randomSuffix());
-      url = "sqlite://" + (dir_ / "berichtd.db").string();
-    }
+    testDb_ = std::make_unique<berichtd::testing::TestDatabase>(GetParam(), "berichtd_acc_");
+    BERICHTD_PREPARE_TEST_DATABASE(*testDb_);
+    const std::string url = testDb_->url();
     config::StorageConfig cfg;
     cfg.url = url;
     cfg.poolMin = 1;
@@ -90,29 +54,7 @@ class AccountStoreTest : public ::testing::TestWithParam<Backend> {
   void TearDown() override {
     store_.reset();
     db_.reset();
-    if (!dbName_.empty()) {
-      Status s = admin([&](Poco::Data::Session& session) {
-        session << "DROP DATABASE IF EXISTS " + dbName_ + " WITH (FORCE)", now;
-      });
-      EXPECT_TRUE(s) << s.toString();
-    }
-    if (!dir_.empty()) fs::remove_all(dir_);
-  }
-
-  Status admin(const std::function<void(Poco::Data::Session&)>& work) {
-    config::StorageConfig cfg;
-    cfg.url = baseUrl_;
-    cfg.poolMin = 0;
-    cfg.poolMax = 1;
-    auto db = Database::open(cfg);
-    if (!db) return db.status();
-    try {
-      Poco::Data::Session s = (*db)->session();
-      work(s);
-      return Status::ok();
-    } catch (const Poco::Exception& e) {
-      return Status::error("ADMIN", e.displayText());
-    }
+    testDb_.reset();
   }
 
   // Every cell of a table as text, rows joined: what a leak check greps.
@@ -139,9 +81,7 @@ class AccountStoreTest : public ::testing::TestWithParam<Backend> {
   }
 
   ManualClock clock_{*parseIso8601("2026-02-16T08:00:00+01:00")};
-  std::string baseUrl_;
-  std::string dbName_;
-  fs::path dir_;
+  std::unique_ptr<berichtd::testing::TestDatabase> testDb_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<AccountStore> store_;
 };

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "storage/database.hpp"
+#include "test_database.hpp"
 #include "storage/migrations.hpp"
 #include "storage/storage_url.hpp"
 
@@ -38,79 +39,20 @@ namespace {
 using namespace Poco::Data::Keywords;
 namespace fs = std::filesystem;
 
-std::string envOr(const char* name, const std::string& fallback = "") {
-  const char* v = std::getenv(name);
-  return v && *v ? std::string(v) : fallback;
-}
-
-// Replaces the database name in a postgresql:// URL, keeping any query.
-std::string withDatabase(const std::string& url, const std::string& db) {
-  const auto authStart = url.find("://") + 3;
-  const auto slash = url.find('/', authStart);
-  const auto query = url.find('?', authStart);
-  const std::string base = url.substr(0, slash == std::string::npos ? query : slash);
-  const std::string tail = query == std::string::npos ? "" : url.substr(query);
-  return base + "/" + db + tail;
-}
-
-std::string randomSuffix() {
-  static std::atomic<int> counter{0};
-  std::random_device rd;
-  return std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
-         std::to_string(rd() % 1000000);
-}
-
 class StorageTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    if (GetParam() == Backend::kPostgres) {
-      baseUrl_ = envOr("BERICHTD_TEST_PG_URL");
-      if (baseUrl_.empty()) {
-        if (envOr("BERICHTD_REQUIRE_PG") == "1") {
-          FAIL() << "BERICHTD_REQUIRE_PG=1 but BERICHTD_TEST_PG_URL is not set; start a cluster "
-                    "with: export BERICHTD_TEST_PG_URL=$(scripts/pg-test-cluster.sh start DIR)";
-        }
-        GTEST_SKIP() << "PostgreSQL case skipped: BERICHTD_TEST_PG_URL is not set (start one "
-                        "with scripts/pg-test-cluster.sh start DIR)";
-      }
-      dbName_ = "berichtd_t_" + randomSuffix();
-      Status s = admin(
-          [&](Poco::Data::Session& session) { session << "CREATE DATABASE " + dbName_, now; });
-      ASSERT_TRUE(s) << s.toString();
-      url_ = withDatabase(baseUrl_, dbName_);
-    } else {
-      dir_ = fs::temp_directory_path() / ("berichtd-storage-" + randomSuffix());
-      // A nested, not yet existing folder: open() must create it.
-      url_ = "sqlite://" + (dir_ / "state" / "berichtd.db").string();
-    }
+    // A nested, not yet existing folder for SQLite: open() must create it.
+    testDb_ = std::make_unique<berichtd::testing::TestDatabase>(GetParam(), "berichtd_t_",
+                                                                 "state/berichtd.db");
+    BERICHTD_PREPARE_TEST_DATABASE(*testDb_);
+    url_ = testDb_->url();
+    dir_ = testDb_->dir();
   }
 
   void TearDown() override {
     db_.reset();
-    if (!dbName_.empty()) {
-      Status s = admin([&](Poco::Data::Session& session) {
-        session << "DROP DATABASE IF EXISTS " + dbName_ + " WITH (FORCE)", now;
-      });
-      EXPECT_TRUE(s) << s.toString();
-    }
-    if (!dir_.empty()) fs::remove_all(dir_);
-  }
-
-  // Runs work on the cluster's base database, outside any transaction (CREATE DATABASE).
-  Status admin(const std::function<void(Poco::Data::Session&)>& work) {
-    config::StorageConfig cfg;
-    cfg.url = baseUrl_;
-    cfg.poolMin = 0;
-    cfg.poolMax = 1;
-    auto db = Database::open(cfg);
-    if (!db) return db.status();
-    try {
-      Poco::Data::Session s = (*db)->session();
-      work(s);
-      return Status::ok();
-    } catch (const Poco::Exception& e) {
-      return Status::error("ADMIN", e.displayText());
-    }
+    testDb_.reset();
   }
 
   config::StorageConfig cfg(int poolMax = 4) const {
@@ -153,8 +95,7 @@ class StorageTest : public ::testing::TestWithParam<Backend> {
     return n > 0;
   }
 
-  std::string baseUrl_;
-  std::string dbName_;
+  std::unique_ptr<berichtd::testing::TestDatabase> testDb_;
   std::string url_;
   fs::path dir_;
   std::unique_ptr<Database> db_;

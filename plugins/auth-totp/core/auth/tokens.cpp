@@ -1,5 +1,7 @@
 #include "auth/tokens.hpp"
 
+#include "core/tokens.hpp"
+
 #include <openssl/evp.h>
 
 #include <array>
@@ -14,27 +16,17 @@ constexpr std::string_view kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";  // 
 
 }  // namespace
 
+// Both delegate to the daemon core's token functions, so the daemon (request tokens) and the
+// auth plugin (access links, sessions) mint and fingerprint tokens the same way.
 Result<std::string> randomToken() {
-  auto bytes = randomBytes(kTokenBytes);
-  if (!bytes) return bytes.status();
-  return base64Encode(*bytes, Base64Alphabet::kUrl, false);
+  try {
+    return berichtd::randomToken();
+  } catch (const std::exception&) {
+    return Status::error("RANDOM_FAILED", "the random number generator failed");
+  }
 }
 
-std::string tokenHash(std::string_view token) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int len = 0;
-  if (EVP_Digest(token.data(), token.size(), digest.data(), &len, EVP_sha256(), nullptr) != 1) {
-    return {};
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0x0f]);
-  }
-  return out;
-}
+std::string tokenHash(std::string_view token) { return berichtd::sha256Hex(token); }
 
 Result<std::vector<std::string>> generateRecoveryCodes(std::size_t count) {
   auto bytes = randomBytes(count * kRecoveryCodeChars);
