@@ -5,6 +5,7 @@
 #include "http/bearer_auth.hpp"
 #include "http/errors.hpp"
 #include "http/health.hpp"
+#include "http/knowledge_base.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -51,6 +52,22 @@ http::Router DaemonRoutes::publicRouter() {
     res.status = ready ? 200 : 503;
     res.contentType = "application/health+json";
     res.body = http::healthJson(ready ? "pass" : "fail", checks, BERICHTD_VERSION);
+  });
+  // The knowledge base every error's `help` link points at (D2).
+  auto kennisbank = [&d](const std::string& code, http::HttpResponse& res) {
+    auto page = http::knowledgePage(d.currentConfig()->http.kennisbankDir, code);
+    if (!page) {
+      http::setError(res, 404, "NOT_FOUND", "there is no knowledge-base page for this code");
+      return;
+    }
+    res.contentType = "text/html; charset=utf-8";
+    res.body = std::move(page).value();
+  };
+  r.add("GET", "/kennisbank", [kennisbank](const http::HttpRequest&, http::HttpResponse& res) {
+    kennisbank("", res);
+  });
+  r.add("GET", "/kennisbank/{code}", [kennisbank](const http::HttpRequest& req, http::HttpResponse& res) {
+    kennisbank(req.params.at("code"), res);
   });
   return r;
 }

@@ -396,7 +396,8 @@ const std::vector<Section>& sections() {
           row("max_body_bytes", Type::Whole, &C::http, &HttpConfig::maxBodyBytes, 1, kGiB),
           row("max_threads", Type::Whole, &C::http, &HttpConfig::maxThreads, 1, 1024),
           row("max_queued", Type::Whole, &C::http, &HttpConfig::maxQueued, 0, 65536),
-          row("drain_timeout_ms", Type::Whole, &C::http, &HttpConfig::drainTimeoutMs, 0, 600000)}});
+          row("drain_timeout_ms", Type::Whole, &C::http, &HttpConfig::drainTimeoutMs, 0, 600000),
+          row("kennisbank_dir", Type::String, &C::http, &HttpConfig::kennisbankDir)}});
     s.push_back({"admin",
                  {row("listen", Type::Listen, &C::admin, &AdminConfig::listen),
                   row("token", Type::SecretRef, &C::admin, &AdminConfig::token)}});

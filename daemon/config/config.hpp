@@ -22,6 +22,7 @@ struct HttpConfig {
   int maxThreads = 16;
   int maxQueued = 64;
   int drainTimeoutMs = 10000;  // SIGTERM: how long in-flight requests may finish
+  std::string kennisbankDir = "docs/kennisbank";  // knowledge-base pages served at /kennisbank
 };
 
 struct AdminConfig {

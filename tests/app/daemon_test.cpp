@@ -71,6 +71,37 @@ TEST(Daemon, AnswersHealthAndReadinessAndErrorsInTheJsonShape) {
   EXPECT_EQ(d.waitExit(std::chrono::seconds(15)), 0);
 }
 
+TEST(Daemon, EveryErrorsHelpLinkLeadsToAKnowledgeBasePage) {
+  // SPEC D2: a refusal names its code and where to read about it; the link must work.
+  TempDir dir;
+  std::string cfg = kBaseConfig;
+  const std::string httpLine = "http: {listen: \"127.0.0.1:0\"}";
+  cfg.replace(cfg.find(httpLine), httpLine.size(),
+              "http: {listen: \"127.0.0.1:0\", kennisbank_dir: \"" + std::string(BERICHTD_SOURCE_DIR) +
+                  "/docs/kennisbank\"}");
+  DaemonProcess d(dir, cfg);
+  ASSERT_TRUE(d.start()) << d.output();
+
+  auto missing = httpRequest(d.url(), "GET", "/nope");
+  ASSERT_EQ(missing.status, 404);
+  const std::string help = json(missing.body)->getObject("error")->getValue<std::string>("help");
+  auto page = httpRequest(d.url(), "GET", help);
+  EXPECT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(page.contentType, "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("<html lang=\"nl\">"), std::string::npos);
+  EXPECT_NE(page.body.find("NOT_FOUND"), std::string::npos) << page.body;
+
+  auto index = httpRequest(d.url(), "GET", "/kennisbank");
+  EXPECT_EQ(index.status, 200);
+  EXPECT_NE(index.body.find("href=\"/kennisbank/NOT_FOUND\""), std::string::npos) << index.body;
+
+  for (const char* bad : {"/kennisbank/NO_SUCH_CODE", "/kennisbank/..%2Fconfig", "/kennisbank/README.md"}) {
+    auto refused = httpRequest(d.url(), "GET", bad);
+    EXPECT_EQ(refused.status, 404) << bad;
+    EXPECT_EQ(json(refused.body)->getObject("error")->getValue<std::string>("code"), "NOT_FOUND") << bad;
+  }
+}
+
 TEST(Daemon, TheShippedConfigurationStartsAndAnswersHealthz) {
   // conf/berichtd.yaml is what the README's run command uses; only paths and ports move here.
   TempDir dir;
