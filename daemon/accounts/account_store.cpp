@@ -85,16 +85,14 @@ Result<CreatedAccount> AccountStore::create(std::string_view email, std::string_
   return CreatedAccount{id, token};
 }
 
-Result<Account> AccountStore::findByEmailOrAgb(std::string_view key) {
-  const bool isAgb = validateAgbCode(key).isOk();
-  std::string value = isAgb ? std::string(key) : normaliseEmail(key);
+Result<Account> AccountStore::findWhere(const std::string& where, const std::string& value) {
   std::vector<Account> found;
   Status s = db_.transact([&](Poco::Data::Session& session) {
     Poco::Data::Statement select(session);
-    select << db_.sql(std::string("SELECT id, email, agb_code, state, created_at, closed_at, "
-                                  "paid_through, last_activity_at FROM accounts WHERE ") +
-                      (isAgb ? "agb_code" : "email_key") + " = ?"),
-        use(value), now;
+    std::string v = value;
+    select << db_.sql("SELECT id, email, agb_code, state, created_at, closed_at, paid_through, "
+                      "last_activity_at FROM accounts WHERE " + where),
+        use(v), now;
     Poco::Data::RecordSet rows(select);
     for (bool more = rows.moveFirst(); more; more = rows.moveNext()) {
       auto text = [&](std::size_t col) { return rows.value(col).convert<std::string>(); };
@@ -115,9 +113,34 @@ Result<Account> AccountStore::findByEmailOrAgb(std::string_view key) {
     }
   });
   if (!s) return s;
-  if (found.empty())
-    return Status::error("NOT_FOUND", "no account with this e-mail address or AGB code");
+  if (found.empty()) return Status::error("NOT_FOUND", "no such account");
   return found.front();
+}
+
+Result<Account> AccountStore::findByEmailOrAgb(std::string_view key) {
+  const bool isAgb = validateAgbCode(key).isOk();
+  auto r = isAgb ? findWhere("agb_code = ?", std::string(key)) : findWhere("email_key = ?", normaliseEmail(key));
+  if (!r && r.status().code() == "NOT_FOUND")
+    return Status::error("NOT_FOUND", "no account with this e-mail address or AGB code");
+  return r;
+}
+
+Result<Account> AccountStore::findById(int64_t id) {
+  return findWhere("id = CAST(? AS INTEGER)", std::to_string(id));
+}
+
+Result<Account> AccountStore::findByRequestToken(std::string_view token) {
+  // AC1: the request link works only while the account is `migrated`; the caller checks state.
+  return findWhere("id IN (SELECT account_id FROM request_tokens WHERE token_hash = ?)",
+                   sha256Hex(token));
+}
+
+Status AccountStore::recordActivity(int64_t id) {
+  std::string at = formatIso8601(clock_.now());
+  Poco::Int64 accountId = id;
+  return db_.transact([&](Poco::Data::Session& session) {
+    session << db_.sql("UPDATE accounts SET last_activity_at = ? WHERE id = ?"), use(at), use(accountId), now;
+  });
 }
 
 }  // namespace berichtd::accounts

@@ -10,6 +10,8 @@
 //   injected Clock, ISO 8601 UTC.
 // - findByEmailOrAgb(): an 8-digit text is looked up as AGB code, anything else as e-mail
 //   (case-insensitively); NOT_FOUND when there is no such account. Never returns token hashes.
+// - findById(), findByRequestToken() (the SHA-256 of the token is looked up): NOT_FOUND when
+//   there is none. recordActivity() stamps last_activity_at (R1).
 // - Storage failures come back as the Database's STORAGE_* codes.
 // Messages never contain e-mail addresses or tokens.
 //
@@ -57,8 +59,16 @@ class AccountStore {
   Result<CreatedAccount> create(std::string_view email, std::string_view agbCode,
                                 std::string_view createdDate);
   Result<Account> findByEmailOrAgb(std::string_view key);
+  Result<Account> findById(int64_t id);
+  // The account whose AC1 request token this is (looked up by its SHA-256); NOT_FOUND otherwise.
+  Result<Account> findByRequestToken(std::string_view token);
+  // R1: a successful login (and later, sending a message) counts as activity: last_activity_at
+  // becomes the Clock's now.
+  Status recordActivity(int64_t id);
 
  private:
+  Result<Account> findWhere(const std::string& where, const std::string& value);
+
   storage::Database& db_;
   const Clock& clock_;
 };

@@ -103,6 +103,7 @@ Status Daemon::start(config::Config cfg) {
   plugin::HostServices services;
   services.clock = clock_.get();
   services.maxReplyBytes = c.bus.maxMessageBytes;
+  services.database = database_.get();
   services.publish = [this](const Message& m) {
     Message stamped = m;
     plugin::stampNow(stamped, *clock_);
@@ -111,6 +112,15 @@ Status Daemon::start(config::Config cfg) {
   services.call = [this](const Message& m, std::chrono::milliseconds t) { return callService(m, t); };
   plugins_ = std::make_unique<plugin::PluginManager>(context_, popts, services);
   if (Status s = plugins_->start(c.plugins); !s.isOk()) return s;
+
+  AuthRouteDeps authDeps;
+  authDeps.call = [this](Message m, std::chrono::milliseconds t) { return callService(std::move(m), t); };
+  authDeps.serviceLive = [this](const std::string& service) { return broker_->hasLiveWorker(service); };
+  authDeps.timeout = [this] { return std::chrono::milliseconds(currentConfig()->bus.requestTimeoutMs); };
+  authDeps.publicUrl = [this] { return currentConfig()->http.publicUrl; };
+  authDeps.accounts = accounts_.get();
+  authDeps.clock = clock_.get();
+  authRoutes_ = std::make_unique<AuthRoutes>(std::move(authDeps));
 
   DaemonRoutes routes(*this);
   http::HttpServerOptions pub;

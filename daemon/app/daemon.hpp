@@ -8,6 +8,7 @@
 #pragma once
 
 #include "accounts/account_store.hpp"
+#include "app/auth_routes.hpp"
 #include "app/systemd_notify.hpp"
 #include "bus/broker.hpp"
 #include "bus/client.hpp"
@@ -67,6 +68,7 @@ class Daemon {
   ManualClock* manualClock_ = nullptr;  // points into clock_ in manual mode
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<accounts::AccountStore> accounts_;  // over database_, after migrate()
+  std::unique_ptr<AuthRoutes> authRoutes_;             // /api/v1 login etc.; outlives the listeners
   zmq::context_t context_{1};
   std::unique_ptr<bus::Broker> broker_;
   std::unique_ptr<bus::BusClient> bus_;

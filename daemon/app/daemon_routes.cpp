@@ -1,6 +1,7 @@
 #include "app/daemon_routes.hpp"
 
 #include "accounts/validation.hpp"
+#include "app/auth_routes.hpp"
 #include "app/daemon.hpp"
 #include "http/bearer_auth.hpp"
 #include "http/errors.hpp"
@@ -53,6 +54,8 @@ http::Router DaemonRoutes::publicRouter() {
     res.contentType = "application/health+json";
     res.body = http::healthJson(ready ? "pass" : "fail", checks, BERICHTD_VERSION);
   });
+  // Login, sessions, recovery and activation (API.md; the `auth` service).
+  d.authRoutes_->addTo(r);
   // The knowledge base every error's `help` link points at (D2).
   auto kennisbank = [&d](const std::string& code, http::HttpResponse& res) {
     auto page = http::knowledgePage(d.currentConfig()->http.kennisbankDir, code);

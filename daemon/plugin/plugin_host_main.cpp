@@ -14,6 +14,7 @@
 #include "plugin/plugin_library.hpp"
 #include "plugin/plugin_manager.hpp"
 #include "plugin/request_clock.hpp"
+#include "storage/database.hpp"
 
 #include <Poco/Logger.h>
 
@@ -78,12 +79,20 @@ int main(int argc, char** argv) {
     log.error(lib.status().toString());
     return 1;
   }
+  // The plugin's storage (SDK ABI 1.1) is the daemon's database, on this process's own pool;
+  // the daemon has applied its own migrations, the plugin applies its steps itself.
+  auto database = storage::Database::open(cfg.storage);
+  if (!database) {
+    log.error(database.status().toString());
+    return 1;
+  }
   zmq::context_t context(1);
   bus::BusClient client(context, endpoint, cfg.bus.maxMessageBytes);
   plugin::RequestClock clock;
   plugin::HostServices services;
   services.clock = &clock;
   services.maxReplyBytes = cfg.bus.maxMessageBytes;
+  services.database = database->get();
   services.publish = [&client](const Message& m) { return client.publish(m); };
   services.call = [&client, &clock](const Message& m, std::chrono::milliseconds t) {
     Message stamped = m;
@@ -109,5 +118,6 @@ int main(int argc, char** argv) {
   for (auto& w : workers) w->stop();
   workers.clear();
   instance->reset();
+  database->reset();
   return 0;
 }

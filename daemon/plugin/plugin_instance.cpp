@@ -1,6 +1,7 @@
 #include "plugin/plugin_instance.hpp"
 
 #include "core/logging.hpp"
+#include "plugin/plugin_storage.hpp"
 
 #include <Poco/Logger.h>
 
@@ -29,6 +30,8 @@ PluginInstance::PluginInstance(std::shared_ptr<PluginLibrary> library,
   api_.publish = &PluginInstance::hostPublish;
   api_.call = &PluginInstance::hostCall;
   api_.secret = &PluginInstance::hostSecret;
+  api_.sql_batch = &PluginInstance::hostSqlBatch;
+  api_.sql_migrate = &PluginInstance::hostSqlMigrate;
 }
 
 Result<std::unique_ptr<PluginInstance>> PluginInstance::create(std::shared_ptr<PluginLibrary> library,
@@ -170,6 +173,31 @@ int32_t PluginInstance::hostSecret(void* host, berichtd_bytes name, berichtd_byt
   if (it == self->secrets_.end()) return 0;
   fn(fnCtx, toBytes(it->second.reveal()));
   return 1;
+}
+
+void PluginInstance::hostSqlBatch(void* host, const berichtd_sql_statement* statements, size_t count,
+                                  const berichtd_sql_sink* sink) {
+  auto* self = static_cast<PluginInstance*>(host);
+  if (self->services_.database == nullptr) {
+    const std::string code = "STORAGE_UNAVAILABLE", message = "this host has no database";
+    berichtd_status st{sizeof(berichtd_status), 0, toBytes(code), toBytes(message), {nullptr, nullptr}};
+    sink->status(sink->ctx, &st);
+    return;
+  }
+  runSqlBatch(*self->services_.database, statements, count, sink);
+}
+
+void PluginInstance::hostSqlMigrate(void* host, const berichtd_bytes* steps, size_t count,
+                                    void (*fn)(void*, const berichtd_status*), void* fnCtx) {
+  auto* self = static_cast<PluginInstance*>(host);
+  // Recorded under the plugin's own name (its code owns the tables), not the instance's.
+  Status s = self->services_.database == nullptr
+                 ? Status::error("STORAGE_UNAVAILABLE", "this host has no database")
+                 : migratePluginSchema(*self->services_.database, self->library_->meta().name, steps, count);
+  if (s.isOk()) self->log_.information("schema of plugin '%s' is up to date", self->library_->meta().name);
+  berichtd_status st{sizeof(berichtd_status), s.isOk() ? 1 : 0, toBytes(s.code()), toBytes(s.message()),
+                     {nullptr, nullptr}};
+  fn(fnCtx, &st);
 }
 
 }  // namespace berichtd::plugin

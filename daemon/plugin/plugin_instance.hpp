@@ -27,6 +27,9 @@
 namespace Poco {
 class Logger;
 }
+namespace berichtd::storage {
+class Database;
+}
 
 namespace berichtd::plugin {
 
@@ -36,6 +39,7 @@ struct HostServices {
   std::function<Status(const Message&)> publish;
   std::function<Result<Message>(const Message&, std::chrono::milliseconds)> call;
   std::size_t maxReplyBytes = 4 * 1024 * 1024;
+  storage::Database* database = nullptr;  // the plugins' storage (SDK ABI 1.1); not owned
 };
 
 class PluginInstance {
@@ -65,6 +69,10 @@ class PluginInstance {
   static void hostCall(void* host, const berichtd_envelope* request, int32_t timeoutMs,
                        berichtd_reply_fn fn, void* fnCtx);
   static int32_t hostSecret(void* host, berichtd_bytes name, berichtd_bytes_fn fn, void* fnCtx);
+  static void hostSqlBatch(void* host, const berichtd_sql_statement* statements, size_t count,
+                           const berichtd_sql_sink* sink);
+  static void hostSqlMigrate(void* host, const berichtd_bytes* steps, size_t count,
+                             void (*fn)(void*, const berichtd_status*), void* fnCtx);
 
   std::shared_ptr<PluginLibrary> library_;  // first: destroyed last
   std::string name_;

@@ -353,7 +353,23 @@ int Database::schemaVersion() {
 
 Status Database::migrate() { return migrate(migrations()); }
 
-Status Database::migrate(const std::vector<Migration>& list) {
+Status Database::migrate(const std::vector<Migration>& list) { return migrateLedger(list, ""); }
+
+Status Database::migratePlugin(const std::string& plugin, const std::vector<Migration>& list) {
+  if (plugin.empty()) return Status::error("STORAGE_MIGRATION_INVALID", "a plugin migration needs the plugin's name");
+  return migrateLedger(list, plugin);
+}
+
+Status Database::migrateLedger(const std::vector<Migration>& list, const std::string& plugin) {
+  // The daemon's own steps are recorded in schema_migrations, a plugin's in
+  // plugin_schema_migrations under its name: both under the same lock and rules.
+  const bool forPlugin = !plugin.empty();
+  const std::string createLedger =
+      forPlugin ? "CREATE TABLE IF NOT EXISTS plugin_schema_migrations (plugin TEXT NOT NULL, "
+                  "version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL, "
+                  "PRIMARY KEY (plugin, version))"
+                : "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                  "name TEXT NOT NULL, applied_at TEXT NOT NULL)";
   int previous = 0;
   for (const Migration& m : list) {
     if (m.version <= previous) {
@@ -376,9 +392,7 @@ Status Database::migrate(const std::vector<Migration>& list) {
     Poco::Data::Session s = session();
     inTransaction(s, url_.backend, [&](Poco::Data::Session& tx) {
       lock(tx);
-      tx << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-            "name TEXT NOT NULL, applied_at TEXT NOT NULL)",
-          now;
+      tx << createLedger, now;
     });
   } catch (const std::exception& e) {
     return errorStatus(e, "cannot create schema_migrations on " + describe());
@@ -386,7 +400,8 @@ Status Database::migrate(const std::vector<Migration>& list) {
 
   int applied = 0;
   for (const Migration& m : list) {
-    const std::string label = "migration " + std::to_string(m.version) + " (" + m.name + ")";
+    const std::string label = (forPlugin ? "plugin " + plugin + " " : std::string()) + "migration " +
+                              std::to_string(m.version) + " (" + m.name + ")";
     auto rendered = renderMigrationSql(m.sql, url_.backend);
     if (!rendered) {
       return Status::error(rendered.status().code(), label + ": " + rendered.status().message());
@@ -399,8 +414,14 @@ Status Database::migrate(const std::vector<Migration>& list) {
         lock(tx);
         int version = m.version;
         int count = 0;
-        tx << sql("SELECT COUNT(*) FROM schema_migrations WHERE version = ?"), into(count),
-            use(version), now;
+        std::string owner = plugin;
+        if (forPlugin) {
+          tx << sql("SELECT COUNT(*) FROM plugin_schema_migrations WHERE plugin = ? AND version = ?"),
+              into(count), use(owner), use(version), now;
+        } else {
+          tx << sql("SELECT COUNT(*) FROM schema_migrations WHERE version = ?"), into(count),
+              use(version), now;
+        }
         if (count > 0) {
           skipped = true;
           return;
@@ -408,8 +429,14 @@ Status Database::migrate(const std::vector<Migration>& list) {
         for (const std::string& statement : statements) tx << statement, now;
         std::string name = m.name;
         std::string at = formatIso8601(clock_ ? clock_->now() : std::chrono::system_clock::now());
-        tx << sql("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
-            use(version), use(name), use(at), now;
+        if (forPlugin) {
+          tx << sql("INSERT INTO plugin_schema_migrations (plugin, version, name, applied_at) "
+                    "VALUES (?, ?, ?, ?)"),
+              use(owner), use(version), use(name), use(at), now;
+        } else {
+          tx << sql("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
+              use(version), use(name), use(at), now;
+        }
       });
     } catch (const std::exception& e) {
       Status cause = errorStatus(e, label + " failed and was rolled back");

@@ -81,6 +81,9 @@ class Database {
   Status migrate();
   // The same for a given list (a test seam). Versions must be positive and strictly increasing.
   Status migrate(const std::vector<Migration>& list);
+  // A plugin's own schema steps, recorded per plugin name in plugin_schema_migrations (the SDK's
+  // PluginStorage::migrate()); same lock, transactions and rules as migrate().
+  Status migratePlugin(const std::string& plugin, const std::vector<Migration>& list);
   // The highest applied version; 0 when none (or no schema_migrations table); -1 on error.
   int schemaVersion();
 
@@ -102,6 +105,7 @@ class Database {
   std::string scrub(std::string text) const;
   Status errorStatus(const std::exception& e, const std::string& what) const;
   Status applyOne(Poco::Data::Session& session, const Migration& m);
+  Status migrateLedger(const std::vector<Migration>& list, const std::string& plugin);
 
   config::StorageConfig cfg_;
   StorageUrl url_;

@@ -111,10 +111,14 @@ TEST(Daemon, TheShippedConfigurationStartsAndAnswersHealthz) {
                        "--set", "admin.token={file: " + dir.path() + "/admin.token}", "--set",
                        "storage.url=sqlite://" + dir.path() + "/berichtd.db", "--set",
                        "bus.endpoint=ipc://" + dir.path() + "/bus.sock", "--set",
-                       std::string("plugins.dir=") + BERICHTD_PLUGIN_DIR}))
+                       std::string("plugins.dir=") + BERICHTD_PLUGIN_DIR, "--set",
+                       "plugins.auth-totp.secret_key={file: " + dir.write("auth.key", "k1:" + std::string(64, 'b') + "\n") + "}",
+                       "--set", "plugins.auth-totp.common_passwords=" + std::string(BERICHTD_SOURCE_DIR) + "/conf/common-passwords.txt"}))
       << d.output();
   EXPECT_EQ(httpRequest(d.url(), "GET", "/healthz").status, 200);
-  EXPECT_EQ(httpRequest(d.url(), "GET", "/readyz").status, 200);
+  auto ready = httpRequest(d.url(), "GET", "/readyz");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_NE(ready.body.find("service:auth"), std::string::npos) << ready.body;
   d.signal(SIGTERM);
   EXPECT_EQ(d.waitExit(std::chrono::seconds(15)), 0);
 }
@@ -203,7 +207,7 @@ TEST(Daemon, CheckConfigReportsEveryErrorWithFileLineAndColumn) {
 TEST(Daemon, VersionNamesTheAbiAndLinkedLibraries) {
   std::string out;
   ASSERT_EQ(runCommand({binaryPath("berichtd"), "--version"}, out), 0);
-  for (const char* part : {"berichtd ", "plugin SDK ABI 1.0", "Poco 1.", "ZeroMQ 4.", "OpenSSL 3", "SQLite 3."}) {
+  for (const char* part : {"berichtd ", "plugin SDK ABI 1.1", "Poco 1.", "ZeroMQ 4.", "OpenSSL 3", "SQLite 3."}) {
     EXPECT_NE(out.find(part), std::string::npos) << part << " in " << out;
   }
 }

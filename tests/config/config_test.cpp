@@ -467,6 +467,7 @@ TEST(ConfigFile, ShippedExampleIsValidAndHoldsTheDefaults) {
   fs::create_directories(dir.path() / "conf");
   fs::create_directories(dir.path() / "state");
   dir.write("state/admin.token", "local-admin-token\n");
+  dir.write("state/auth.key", "k1:" + std::string(64, 'c') + "\n");
   fs::copy_file(fs::path(BERICHTD_SOURCE_DIR) / "conf/berichtd.yaml",
                 dir.path() / "conf/berichtd.yaml");
   LoadResult r = loadConfigFile((dir.path() / "conf/berichtd.yaml").string());
@@ -498,16 +499,27 @@ TEST(ConfigFile, ShippedExampleIsValidAndHoldsTheDefaults) {
   EXPECT_EQ(c.bus.maxRetries, d.bus.maxRetries);
   EXPECT_EQ(c.log.level, d.log.level);
   EXPECT_EQ(c.plugins.dir, "build/plugins");
-  ASSERT_EQ(c.plugins.entries.size(), 1u);
+  ASSERT_EQ(c.plugins.entries.size(), 2u);
   EXPECT_EQ(c.plugins.entries[0].name, "echo");
+  EXPECT_EQ(c.plugins.entries[1].name, "auth-totp");
+  // The plugin's defaults as documented in docs/auth-plugin.md (AU4 5 failures / 15 min, AU8).
+  const auto& auth = c.plugins.entries[1].values;
+  EXPECT_EQ(auth.at("lockout.max_failures"), "5");
+  EXPECT_EQ(auth.at("lockout.duration"), "900");
+  EXPECT_EQ(auth.at("session.idle_timeout"), "900");
+  EXPECT_EQ(auth.at("session.absolute_timeout"), "28800");
+  EXPECT_EQ(auth.at("totp.skew_steps"), "1");
+  EXPECT_EQ(c.plugins.entries[1].secrets.at("secret_key").reveal().substr(0, 3), "k1:");
 }
 
 TEST(ConfigFile, ShippedExampleWithoutTokenFileNamesIt) {
   // Run straight from the source tree with the token overridden, as the daemon tests may.
   TempDir dir;
   dir.write("tok", "x\n");
+  dir.write("key", "k1:" + std::string(64, 'd') + "\n");
   LoadResult r = loadConfigFile(std::string(BERICHTD_SOURCE_DIR) + "/conf/berichtd.yaml",
-                                {"admin.token={file: " + (dir.path() / "tok").string() + "}"});
+                                {"admin.token={file: " + (dir.path() / "tok").string() + "}",
+                                 "plugins.auth-totp.secret_key={file: " + (dir.path() / "key").string() + "}"});
   ASSERT_TRUE(r.config.has_value()) << ::testing::PrintToString(errorStrings(r));
   EXPECT_EQ(r.config->admin.token->reveal(), "x");
 }

@@ -34,7 +34,7 @@ TEST(PluginLibrary, RefusesANewerMajorAbiNamingFileAndBothVersions) {
   const std::string& msg = lib.status().message();
   EXPECT_NE(msg.find(path), std::string::npos) << msg;
   EXPECT_NE(msg.find("plugin ABI 2.0"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("daemon (ABI 1.0"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("daemon (ABI 1.1"), std::string::npos) << msg;
 }
 
 TEST(PluginLibrary, RefusesANewerMinorAbi) {

@@ -62,7 +62,7 @@ TEST_F(PluginManagerTest, AnInProcessPluginAnswersOverTheBus) {
   auto st = manager_->status();
   ASSERT_EQ(st.size(), 1u);
   EXPECT_EQ(st[0].isolation, "thread");
-  EXPECT_EQ(st[0].abi, "1.0");
+  EXPECT_EQ(st[0].abi, "1.1");
   EXPECT_EQ(st[0].workers, 2);
 }
 

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #define BERICHTD_ABI_MAJOR 1
-#define BERICHTD_ABI_MINOR 0
+#define BERICHTD_ABI_MINOR 1
 
 #if defined(_WIN32)
 #define BERICHTD_PLUGIN_EXPORT __declspec(dllexport)
@@ -69,6 +69,43 @@ typedef void (*berichtd_reply_fn)(void* ctx, const berichtd_status* status,
                                   const berichtd_envelope* reply);
 typedef void (*berichtd_bytes_fn)(void* ctx, berichtd_bytes value);
 
+/* Storage (ABI 1.1). One SQL value: a parameter or a result column. */
+enum berichtd_sql_type {
+  BERICHTD_SQL_NULL = 0,
+  BERICHTD_SQL_INTEGER = 1, /* integer */
+  BERICHTD_SQL_TEXT = 2,    /* bytes, UTF-8 */
+  BERICHTD_SQL_BLOB = 3     /* bytes */
+};
+typedef struct berichtd_sql_value {
+  int32_t type; /* berichtd_sql_type */
+  int64_t integer;
+  berichtd_bytes bytes;
+} berichtd_sql_value;
+
+/* The statement must change or return at least one row, else the whole batch is rolled back
+ * with status CONFLICT (a compare-and-set inside the transaction). */
+#define BERICHTD_SQL_REQUIRE_ROWS 1
+
+typedef struct berichtd_sql_statement {
+  uint32_t struct_size;
+  berichtd_bytes sql; /* '?' placeholders; the host adapts them to the database */
+  const berichtd_sql_value* params;
+  size_t param_count;
+  uint32_t flags; /* BERICHTD_SQL_* flags */
+  void* reserved[2];
+} berichtd_sql_statement;
+
+/* Receives a batch's results: each result row of statement `index`, then once per statement the
+ * number of rows it changed (or returned, for a query); finally the outcome. */
+typedef struct berichtd_sql_sink {
+  uint32_t struct_size;
+  void* ctx;
+  void (*row)(void* ctx, size_t index, const berichtd_sql_value* columns, size_t column_count);
+  void (*done)(void* ctx, size_t index, int64_t rows);
+  void (*status)(void* ctx, const berichtd_status* status);
+  void* reserved[2];
+} berichtd_sql_sink;
+
 enum berichtd_log_level {
   BERICHTD_LOG_DEBUG = 0,
   BERICHTD_LOG_INFO = 1,
@@ -93,7 +130,17 @@ typedef struct berichtd_host_api {
   /* Look up a secret from the plugin's configuration ({file: PATH} values); returns 1 and
    * calls fn with the value when found, 0 otherwise. */
   int32_t (*secret)(void* host, berichtd_bytes name, berichtd_bytes_fn fn, void* fn_ctx);
-  void* reserved[8];
+  /* ABI 1.1 — the daemon's database (SQLite or PostgreSQL), shared with the daemon.
+   * sql_batch runs the statements in order in ONE transaction and reports through the sink
+   * (status is called exactly once, last). Portable SQL only; see docs/plugin-sdk.md. */
+  void (*sql_batch)(void* host, const berichtd_sql_statement* statements, size_t count,
+                    const berichtd_sql_sink* sink);
+  /* Applies the plugin's schema steps (step i is version i + 1) not yet applied for this
+   * plugin, each in its own transaction; tokens {{ID}}, {{BLOB}}, {{BIGINT}} are rendered for
+   * the database. Calls fn exactly once with the outcome. */
+  void (*sql_migrate)(void* host, const berichtd_bytes* steps, size_t count,
+                      void (*fn)(void* ctx, const berichtd_status* status), void* fn_ctx);
+  void* reserved[6];
 } berichtd_host_api;
 
 /* One configuration value, flattened to a dotted key ("tls.mode", "recipients.0"). */

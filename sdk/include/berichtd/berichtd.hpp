@@ -6,3 +6,4 @@
 #include <berichtd/message.hpp>
 #include <berichtd/plugin.hpp>
 #include <berichtd/status.hpp>
+#include <berichtd/storage.hpp>

@@ -1,5 +1,5 @@
 // PluginContext: what a plugin receives from the daemon — its configuration subtree, a logger,
-// the platform clock, a way to publish events and call other services, and its secrets.
+// the platform clock, a way to publish events and call other services, its secrets and storage.
 //
 // A thin, copyable wrapper around the host's C function table; every method is thread-safe
 // because the host's functions are. Valid from the plugin's create() until it is destroyed.
@@ -8,6 +8,7 @@
 #include <berichtd/abi.h>
 #include <berichtd/message.hpp>
 #include <berichtd/status.hpp>
+#include <berichtd/storage.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -106,6 +107,9 @@ class PluginContext {
     if (!out.status.isOk()) return out.status;
     return out.reply;
   }
+
+  // The daemon's database (ABI 1.1): see <berichtd/storage.hpp>.
+  PluginStorage storage() const { return PluginStorage(host_); }
 
   std::optional<std::string> secret(std::string_view name) const {
     std::optional<std::string> out;

@@ -1,0 +1,360 @@
+#include "app/auth_routes.hpp"
+
+#include <Poco/JSON/Parser.h>
+
+#include <sstream>
+
+#include "accounts/validation.hpp"
+#include "http/errors.hpp"
+
+namespace berichtd::app {
+
+namespace {
+
+constexpr std::string_view kSessionCookie = "__Host-berichtd_session";
+constexpr const char* kClearCookie =
+    "__Host-berichtd_session=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0";
+
+std::string field(const Poco::JSON::Object::Ptr& o, const std::string& key) {
+  if (!o->has(key) || !o->get(key).isString()) return "";
+  return o->getValue<std::string>(key);
+}
+
+Poco::JSON::Object accountJson(const accounts::Account& a) {
+  Poco::JSON::Object o;
+  o.set("id", a.id);
+  o.set("email", a.email);
+  o.set("state", a.state);
+  return o;
+}
+
+// B3: billing_day = min(day of month of created_at, 28).
+int billingDay(const std::string& createdAt) {
+  int day = createdAt.size() >= 10 ? std::stoi(createdAt.substr(8, 2)) : 1;
+  return std::min(day, 28);
+}
+
+}  // namespace
+
+int AuthRoutes::httpStatusFor(const std::string& code) {
+  if (code == "BAD_REQUEST" || code == "CODE_INVALID" || code.rfind("PASSWORD_TOO", 0) == 0 ||
+      code == "PASSWORD_EQUALS_EMAIL")
+    return 400;
+  if (code == "LOGIN_FAILED" || code == "UNAUTHORIZED" || code == "ACTIVATION_TOKEN_INVALID")
+    return 401;
+  if (code == "ACCOUNT_NOT_ACTIVATED") return 403;
+  if (code == "ACTIVATION_STEP_MISSING" || code == "ACTIVATION_STEP_DONE") return 409;
+  if (code == "ACCESS_LINK_EXPIRED" || code == "ACCESS_LINK_USED") return 410;
+  if (code == "LOGIN_LOCKED") return 429;
+  if (code == "PLUGIN_ERROR") return 502;
+  // Fail closed: an auth service that is absent, busy or slow refuses, it never waves through.
+  if (code == "SERVICE_UNAVAILABLE" || code == "BUSY" || code == "TIMEOUT" ||
+      code == "STORAGE_UNAVAILABLE")
+    return 503;
+  return 500;
+}
+
+void setAuthError(http::HttpResponse& res, const Status& error) {
+  std::string code = error.code();
+  std::string message = error.message();
+  if (code == "BUSY" || code == "TIMEOUT") {
+    code = "SERVICE_UNAVAILABLE";
+    message = "login is not available right now; try again shortly";
+  }
+  const int status = AuthRoutes::httpStatusFor(code);
+  if (code == "LOGIN_LOCKED") {
+    const auto at = message.rfind("(retry after ");
+    if (at != std::string::npos) {
+      const std::string secs = message.substr(at + 13, message.find(' ', at + 13) - (at + 13));
+      res.setHeader("Retry-After", secs);
+    }
+  }
+  if (status == 503) res.setHeader("Retry-After", "5");
+  http::setError(res, status, code, message);
+}
+
+std::string AuthRoutes::clientHost(const std::string& peer) {
+  if (!peer.empty() && peer.front() == '[') {
+    const auto close = peer.find(']');
+    return close == std::string::npos ? peer : peer.substr(1, close - 1);
+  }
+  const auto colon = peer.rfind(':');
+  return colon == std::string::npos ? peer : peer.substr(0, colon);
+}
+
+std::string AuthRoutes::sessionToken(const http::HttpRequest& req) {
+  const std::string auth = req.header("Authorization");
+  if (auth.size() > 7 && http::equalsIgnoreCase(auth.substr(0, 7), "Bearer "))
+    return auth.substr(7);
+  const std::string cookies = req.header("Cookie");
+  size_t pos = 0;
+  while (pos < cookies.size()) {
+    size_t end = cookies.find(';', pos);
+    if (end == std::string::npos) end = cookies.size();
+    std::string part = cookies.substr(pos, end - pos);
+    const auto first = part.find_first_not_of(' ');
+    part = first == std::string::npos ? "" : part.substr(first);
+    if (part.size() > kSessionCookie.size() &&
+        part.compare(0, kSessionCookie.size(), kSessionCookie) == 0 &&
+        part[kSessionCookie.size()] == '=') {
+      return part.substr(kSessionCookie.size() + 1);
+    }
+    pos = end + 1;
+  }
+  return "";
+}
+
+Result<Poco::JSON::Object::Ptr> AuthRoutes::callAuth(const std::string& action,
+                                                     const Poco::JSON::Object& body) const {
+  if (!deps_.serviceLive("auth")) {
+    return Status::error("SERVICE_UNAVAILABLE",
+                         "login is not available right now; try again shortly");
+  }
+  Message m;
+  m.service = "auth";
+  m.action = action;
+  m.headers.emplace_back("content-type", "application/json");
+  m.body = http::toJson(body);
+  auto reply = deps_.call(std::move(m), deps_.timeout());
+  if (!reply) return reply.status();
+  try {
+    return Poco::JSON::Parser()
+        .parse(reply->body.empty() ? "{}" : reply->body)
+        .extract<Poco::JSON::Object::Ptr>();
+  } catch (...) {
+    return Status::error("PLUGIN_ERROR", "the auth service answered something that is not JSON");
+  }
+}
+
+Result<int64_t> AuthRoutes::authenticate(const http::HttpRequest& req) const {
+  const std::string token = sessionToken(req);
+  if (token.empty()) return Status::error("UNAUTHORIZED", "log in first");
+  Poco::JSON::Object body;
+  body.set("token", token);
+  auto r = callAuth("session", body);
+  if (!r) return r.status();
+  return (*r)->getValue<int64_t>("account_id");
+}
+
+void AuthRoutes::addTo(http::Router& r) const {
+  const AuthRoutes* self = this;
+  // Parses the JSON body or answers 400.
+  auto bodyOf = [](const http::HttpRequest& req,
+                   http::HttpResponse& res) -> Poco::JSON::Object::Ptr {
+    auto body = http::parseJsonObject(req.body.empty() ? "{}" : req.body);
+    if (!body) {
+      http::setError(res, 400, body.status());
+      return nullptr;
+    }
+    return *body;
+  };
+  // An account by e-mail for login and recovery; none for an address that is not one (the
+  // plugin still runs the same work for it, AU4).
+  auto accountByEmail = [self](const std::string& email) -> std::optional<accounts::Account> {
+    if (!accounts::validateEmail(email)) return std::nullopt;
+    auto a = self->deps_.accounts->findByEmailOrAgb(email);
+    if (!a) return std::nullopt;
+    return *a;
+  };
+
+  r.add("POST", "/api/v1/login", [=](const http::HttpRequest& req, http::HttpResponse& res) {
+    auto in = bodyOf(req, res);
+    if (!in) return;
+    const std::string email = field(in, "email"), password = field(in, "password"),
+                      code = field(in, "code");
+    if (email.empty() || password.empty() || code.empty()) {
+      // AU1: password and code, never one without the other.
+      http::setError(res, 400, "BAD_REQUEST", "email, password and code are all required");
+      return;
+    }
+    Poco::JSON::Object q;
+    q.set("email", email);
+    q.set("password", password);
+    q.set("code", code);
+    q.set("client", clientHost(req.clientAddress));
+    auto account = accountByEmail(email);
+    if (account) {
+      q.set("account", accountJson(*account));
+    } else {
+      q.set("account", Poco::Dynamic::Var());
+    }
+    auto out = self->callAuth("login", q);
+    if (!out) {
+      setAuthError(res, out.status());
+      return;
+    }
+    const int64_t accountId = (*out)->getValue<int64_t>("account_id");
+    (void)self->deps_.accounts->recordActivity(accountId);  // R1
+    res.setHeader("Set-Cookie", field(*out, "cookie"));
+    res.setHeader("Cache-Control", "no-store");
+    Poco::JSON::Object o;
+    o.set("token", field(*out, "token"));
+    o.set("expires_at", field(*out, "expires_at"));
+    http::setJson(res, o);
+  });
+
+  r.add("POST", "/api/v1/logout", [=](const http::HttpRequest& req, http::HttpResponse& res) {
+    const std::string token = sessionToken(req);
+    if (token.empty()) {
+      http::setError(res, 401, "UNAUTHORIZED", "log in first");
+      return;
+    }
+    Poco::JSON::Object q;
+    q.set("token", token);
+    q.set("client", clientHost(req.clientAddress));
+    if (auto out = self->callAuth("logout", q); !out) {
+      setAuthError(res, out.status());
+      return;
+    }
+    res.setHeader("Set-Cookie", kClearCookie);
+    res.status = 204;
+    res.body.clear();
+  });
+
+  r.add("GET", "/api/v1/me", [=](const http::HttpRequest& req, http::HttpResponse& res) {
+    auto id = self->authenticate(req);
+    if (!id) {
+      setAuthError(res, id.status());
+      return;
+    }
+    auto a = self->deps_.accounts->findById(*id);
+    if (!a) {
+      http::setError(res, 401, "UNAUTHORIZED", "log in first");
+      return;
+    }
+    Poco::JSON::Object o;
+    o.set("email", a->email);
+    o.set("agb_code", a->agbCode);
+    o.set("state", a->state);
+    o.set("billing_day", billingDay(a->createdAt));
+    o.set("paid_through",
+          a->paidThrough ? Poco::Dynamic::Var(*a->paidThrough) : Poco::Dynamic::Var());
+    // The collection schedule belongs to billing (B3-B6); null until it is computed there.
+    o.set("next_collection", Poco::Dynamic::Var());
+    res.setHeader("Cache-Control", "no-store");
+    http::setJson(res, o);
+  });
+
+  r.add("POST", "/api/v1/recovery", [=](const http::HttpRequest& req, http::HttpResponse& res) {
+    auto in = bodyOf(req, res);
+    if (!in) return;
+    const std::string email = field(in, "email"), password = field(in, "password"),
+                      code = field(in, "recovery_code");
+    if (email.empty() || password.empty() || code.empty()) {
+      http::setError(res, 400, "BAD_REQUEST", "email, password and recovery_code are all required");
+      return;
+    }
+    Poco::JSON::Object q;
+    q.set("email", email);
+    q.set("password", password);
+    q.set("recovery_code", code);
+    q.set("client", clientHost(req.clientAddress));
+    auto account = accountByEmail(email);
+    if (account) {
+      q.set("account", accountJson(*account));
+    } else {
+      q.set("account", Poco::Dynamic::Var());
+    }
+    auto out = self->callAuth("recovery", q);
+    if (!out) {
+      setAuthError(res, out.status());
+      return;
+    }
+    res.setHeader("Cache-Control", "no-store");
+    http::setJson(res, **out);
+  });
+
+  r.add("POST", "/api/v1/activation/request-link",
+        [=](const http::HttpRequest& req, http::HttpResponse& res) {
+          auto in = bodyOf(req, res);
+          if (!in) return;
+          // Known token or not, the same call goes to `auth` (an unknown one with account null), so
+          // neither the answer nor a 503 depends on the token.
+          const std::string token = field(in, "request_token");
+          std::optional<accounts::Account> account;
+          if (!token.empty()) {
+            if (auto found = self->deps_.accounts->findByRequestToken(token)) account = *found;
+          }
+          Poco::JSON::Object q;
+          if (account) {
+            q.set("account", accountJson(*account));
+          } else {
+            q.set("account", Poco::Dynamic::Var());
+          }
+          q.set("link_base", self->deps_.publicUrl());
+          q.set("client", clientHost(req.clientAddress));
+          if (auto out = self->callAuth("request_link", q); !out) {
+            setAuthError(res, out.status());
+            return;
+          }
+          // AC2: 202 whatever the token, so the answer reveals nothing.
+          res.status = 202;
+          res.body = "{}";
+        });
+
+  // The activation steps: each forwards the activation token (and its own fields) to `auth`.
+  struct Step {
+    const char* path;
+    const char* action;
+    std::vector<const char*> fields;
+  };
+  const std::vector<Step> steps = {
+      {"/api/v1/activation/begin", "activation_begin", {"access_token"}},
+      {"/api/v1/activation/password", "activation_password", {"activation_token", "password"}},
+      {"/api/v1/activation/totp", "activation_totp", {"activation_token"}},
+      {"/api/v1/activation/totp/confirm", "activation_totp_confirm", {"activation_token", "code"}},
+  };
+  for (const Step& step : steps) {
+    r.add("POST", step.path, [=](const http::HttpRequest& req, http::HttpResponse& res) {
+      auto in = bodyOf(req, res);
+      if (!in) return;
+      Poco::JSON::Object q;
+      for (const char* f : step.fields) {
+        const std::string v = field(in, f);
+        if (v.empty()) {
+          http::setError(res, 400, "BAD_REQUEST", std::string("'") + f + "' is required");
+          return;
+        }
+        q.set(f, v);
+      }
+      q.set("client", clientHost(req.clientAddress));
+      auto out = self->callAuth(step.action, q);
+      if (!out) {
+        setAuthError(res, out.status());
+        return;
+      }
+      (*out)->remove("account_id");
+      res.setHeader("Cache-Control", "no-store");
+      http::setJson(res, **out);
+    });
+  }
+
+  r.add("GET", "/api/v1/activation/status",
+        [=](const http::HttpRequest& req, http::HttpResponse& res) {
+          const std::string token = req.queryParam("activation_token");
+          if (token.empty()) {
+            http::setError(res, 400, "BAD_REQUEST", "'activation_token' is required");
+            return;
+          }
+          Poco::JSON::Object q;
+          q.set("activation_token", token);
+          auto out = self->callAuth("activation_status", q);
+          if (!out) {
+            setAuthError(res, out.status());
+            return;
+          }
+          auto account = self->deps_.accounts->findById((*out)->getValue<int64_t>("account_id"));
+          const std::string state = account ? account->state : "deleted";
+          std::string step = field(*out, "step");
+          // After password and authenticator the mandate and the € 0.01 payment follow (AC3,
+          // billing).
+          if (step == "done") step = state == accounts::kStateActive ? "active" : "mandate";
+          Poco::JSON::Object o;
+          o.set("step", step);
+          o.set("account_state", state);
+          res.setHeader("Cache-Control", "no-store");
+          http::setJson(res, o);
+        });
+}
+
+}  // namespace berichtd::app

@@ -1,0 +1,68 @@
+// AuthRoutes: the public /api/v1 endpoints of login, sessions, recovery and activation (API.md;
+// SPEC AU1-AU9, AC1-AC3), answered by asking the bus service `auth` (the auth-totp plugin). The
+// daemon owns the account records: it resolves e-mail addresses, request tokens and account ids
+// and passes the plugin an account snapshot; the plugin owns every credential.
+//
+// Contract
+// - Fail closed (ARCHITECTURE "Fail closed"): when `auth` has no live worker, is busy or times
+//   out, every one of these endpoints and every authenticated call answers 503
+//   SERVICE_UNAVAILABLE, never lets a request through.
+// - authenticate(): the session from `Authorization: Bearer TOKEN` or the
+//   `__Host-berichtd_session` cookie; UNAUTHORIZED (401) without a valid one.
+// - The client address the plugin's per-address limits use is the peer address of the TCP
+//   connection (no proxy header is trusted; docs/auth-plugin.md).
+// - Bodies carry passwords, codes and tokens: nothing of a body is logged or echoed.
+// Thread-safety: handlers run on HTTP worker threads; everything they use is thread-safe.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <berichtd/message.hpp>
+#include <berichtd/status.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "accounts/account_store.hpp"
+#include "core/clock.hpp"
+#include "http/router.hpp"
+
+namespace berichtd::app {
+
+struct AuthRouteDeps {
+  std::function<Result<Message>(Message, std::chrono::milliseconds)> call;  // the bus
+  std::function<bool(const std::string&)> serviceLive;                      // broker liveness
+  std::function<std::chrono::milliseconds()> timeout;
+  std::function<std::string()> publicUrl;  // http.public_url: base of mailed links
+  accounts::AccountStore* accounts = nullptr;
+  const Clock* clock = nullptr;
+};
+
+class AuthRoutes {
+ public:
+  explicit AuthRoutes(AuthRouteDeps deps) : deps_(std::move(deps)) {}
+
+  void addTo(http::Router& router) const;
+
+  // The account id of the request's session, or the error to answer (status in .first).
+  Result<int64_t> authenticate(const http::HttpRequest& req) const;
+
+  // The HTTP status for an error code from the auth service.
+  static int httpStatusFor(const std::string& code);
+  // "host:port" / "[v6]:port" → "host" / "v6".
+  static std::string clientHost(const std::string& peer);
+  // The session token from the Bearer header or the session cookie; empty when none.
+  static std::string sessionToken(const http::HttpRequest& req);
+
+ private:
+  Result<Poco::JSON::Object::Ptr> callAuth(const std::string& action,
+                                           const Poco::JSON::Object& body) const;
+
+  AuthRouteDeps deps_;
+};
+
+// Answers an auth error: status by code, Retry-After for LOGIN_LOCKED.
+void setAuthError(http::HttpResponse& res, const Status& error);
+
+}  // namespace berichtd::app

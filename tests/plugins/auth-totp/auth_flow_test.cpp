@@ -1,0 +1,550 @@
+// The auth-totp plugin end to end (issue 3 "Done when"): the real daemon with the real plugin
+// on the real bus and SQLite, driven over HTTP — from `accounts create` through the mailed
+// access link, password, authenticator enrolment confirmed with an `oathtool` code, login,
+// sessions, recovery and lockout — plus fail-closed without the plugin, and a grep of the
+// database and the log for every secret the flow handled.
+//
+// The `delivery` service is the mail-capture test double (tests/plugin/fixtures), which writes
+// each mail request to a file: the test reads the access link from it as a user reads a mail.
+// Activation to `active` needs the € 0.01 payment (AC3, the billing issue); until then the test
+// sets the state with SQL, which stands in for that payment and nothing else.
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "daemon_process.hpp"
+
+namespace berichtd::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using Poco::Data::Keywords::into;
+using Poco::Data::Keywords::now;
+using Poco::Data::Keywords::use;
+
+Poco::JSON::Object::Ptr json(const std::string& text) {
+  return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+
+std::string errorCode(const HttpAnswer& a) {
+  try {
+    return json(a.body)->getObject("error")->getValue<std::string>("code");
+  } catch (...) {
+    return "(no error: " + std::to_string(a.status) + " " + a.body + ")";
+  }
+}
+
+std::string shell(const std::string& cmd) {
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (p == nullptr) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
+  ::pclose(p);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+int64_t unixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The code `oathtool --totp` gives for the secret at time step `step` (AU2: any RFC 6238 tool).
+std::string oathtool(const std::string& secretBase32, int64_t step) {
+  return shell("oathtool --totp -b " + secretBase32 + " -N @" + std::to_string(step * 30 + 1));
+}
+
+std::string readFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+const char* kConfig = R"(
+http: {listen: "127.0.0.1:0", public_url: "https://berichten.example.nl"}
+admin: {listen: "127.0.0.1:0", token: {file: admin.token}}
+storage: {url: "sqlite://{{DIR}}/berichtd.db"}
+bus: {endpoint: "ipc://{{DIR}}/bus.sock", heartbeat_ms: 100, liveness: 5, request_timeout_ms: 15000}
+log: {level: debug}
+{{CLOCK}}
+plugins:
+  dir: "{{DIR}}/plugins"
+{{AUTH}}
+  mail-capture: {capture_file: "{{DIR}}/mails.jsonl"}
+)";
+
+// skew_steps 3 lets one test use several consecutive oathtool codes (each login needs a later
+// step than the last, AU3) without waiting 30 s per login; ±1 is the default and unit-tested.
+const char* kAuthPlugin = R"(  auth-totp:
+    secret_key: {file: auth.key}
+    common_passwords: "{{SRC}}/conf/common-passwords.txt"
+    lockout: {max_failures: {{MAX_FAILURES}}}
+    totp: {skew_steps: 3})";
+
+constexpr const char* kPassword = "Zorgvuldig-Wachtwoord-2026!";
+
+// One daemon with the auth plugin (and, unless told otherwise, the mail-capture double).
+class AuthDaemon {
+ public:
+  explicit AuthDaemon(int maxFailures = 10, bool withAuth = true, bool manualClock = false,
+                      bool processIsolation = false) {
+    fs::create_directories(fs::path(dir.path()) / "plugins");
+    const fs::path plugins = fs::path(dir.path()) / "plugins";
+    fs::create_symlink(fs::path(BERICHTD_PLUGIN_DIR) / "berichtd-auth-totp.so",
+                       plugins / "berichtd-auth-totp.so");
+    fs::create_symlink(fs::path(BERICHTD_FIXTURE_DIR) / "berichtd-mail-capture.so",
+                       plugins / "berichtd-mail-capture.so");
+    dir.write("auth.key", "# TOTP secret keys\nk1:" + std::string(64, 'a') + "\n");
+    std::string cfg = kConfig;
+    cfg.replace(
+        cfg.find("{{AUTH}}"), 8,
+        withAuth ? std::string(kAuthPlugin) + (processIsolation ? "\n    isolation: process" : "")
+                 : "");
+    auto put = [&cfg](const std::string& key, const std::string& value) {
+      for (auto at = cfg.find(key); at != std::string::npos; at = cfg.find(key))
+        cfg.replace(at, key.size(), value);
+    };
+    put("{{SRC}}", BERICHTD_SOURCE_DIR);
+    put("{{MAX_FAILURES}}", std::to_string(maxFailures));
+    put("{{CLOCK}}",
+        manualClock ? "clock: {mode: manual, start: \"2026-02-16T08:00:00+01:00\"}" : "");
+    daemon = std::make_unique<DaemonProcess>(dir, cfg);
+  }
+
+  HttpAnswer post(const std::string& path, const Poco::JSON::Object& body,
+                  const std::map<std::string, std::string>& headers = {}) {
+    std::ostringstream s;
+    body.stringify(s);
+    return httpRequest(daemon->url(), "POST", path, s.str(), headers);
+  }
+  HttpAnswer get(const std::string& path, const std::map<std::string, std::string>& headers = {}) {
+    return httpRequest(daemon->url(), "GET", path, "", headers);
+  }
+
+  // berichtctl accounts create (over the admin API): {account_id, request_token}.
+  Poco::JSON::Object::Ptr createAccount(const std::string& email, const std::string& agb) {
+    Poco::JSON::Object b;
+    b.set("email", email);
+    b.set("agb_code", agb);
+    std::ostringstream s;
+    b.stringify(s);
+    auto a = httpRequest(daemon->adminUrl(), "POST", "/admin/v1/accounts", s.str(),
+                         daemon->adminHeaders());
+    EXPECT_EQ(a.status, 201) << a.body;
+    return json(a.body);
+  }
+
+  std::vector<Poco::JSON::Object::Ptr> mails() const {
+    std::vector<Poco::JSON::Object::Ptr> out;
+    std::istringstream in(readFile(fs::path(dir.path()) / "mails.jsonl"));
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty()) out.push_back(json(line));
+    }
+    return out;
+  }
+
+  // Asks for an access link with the request token and reads it from the captured mail.
+  std::string requestAccessToken(const std::string& requestToken) {
+    const size_t before = mails().size();
+    Poco::JSON::Object b;
+    b.set("request_token", requestToken);
+    auto a = post("/api/v1/activation/request-link", b);
+    EXPECT_EQ(a.status, 202) << a.body;
+    auto all = mails();
+    if (all.size() != before + 1) {
+      ADD_FAILURE() << "expected one new mail, got " << all.size() - before;
+      return "";
+    }
+    auto mail = all.back();
+    EXPECT_EQ(mail->getValue<std::string>("template"), "access_link");
+    const std::string link = mail->getObject("variables")->getValue<std::string>("link");
+    const std::string prefix = "https://berichten.example.nl/activeren?token=";
+    EXPECT_EQ(link.rfind(prefix, 0), 0u) << link;
+    return link.substr(prefix.size());
+  }
+
+  void sql(const std::string& statement) {
+    Poco::Data::SQLite::Connector::registerConnector();
+    Poco::Data::Session s("SQLite", dir.path() + "/berichtd.db");
+    s << statement, now;
+  }
+  int64_t count(const std::string& query) {
+    Poco::Data::SQLite::Connector::registerConnector();
+    Poco::Data::Session s("SQLite", dir.path() + "/berichtd.db");
+    Poco::Int64 n = 0;
+    s << query, into(n), now;
+    return n;
+  }
+
+  TempDir dir;
+  std::unique_ptr<DaemonProcess> daemon;
+};
+
+struct Enrolled {
+  std::string secret;
+  std::vector<std::string> recoveryCodes;
+  int64_t lastStep = 0;
+  std::vector<std::string> seenSecrets;  // every token, code and secret the flow saw
+};
+
+// accounts create → request link → begin → password → totp → confirm (oathtool).
+Enrolled activate(AuthDaemon& a, const std::string& email, const std::string& agb) {
+  Enrolled e;
+  auto created = a.createAccount(email, agb);
+  const std::string requestToken = created->getValue<std::string>("request_token");
+  const std::string access = a.requestAccessToken(requestToken);
+  e.seenSecrets = {requestToken, access};
+
+  Poco::JSON::Object begin;
+  begin.set("access_token", access);
+  auto b = a.post("/api/v1/activation/begin", begin);
+  EXPECT_EQ(b.status, 200) << b.body;
+  const std::string act = json(b.body)->getValue<std::string>("activation_token");
+  e.seenSecrets.push_back(act);
+
+  Poco::JSON::Object weak;
+  weak.set("activation_token", act);
+  weak.set("password", "kort");
+  auto w = a.post("/api/v1/activation/password", weak);
+  EXPECT_EQ(w.status, 400);
+  EXPECT_EQ(errorCode(w), "PASSWORD_TOO_SHORT");
+
+  Poco::JSON::Object early;
+  early.set("activation_token", act);
+  auto tooEarly = a.post("/api/v1/activation/totp", early);
+  EXPECT_EQ(tooEarly.status, 409);
+  EXPECT_EQ(errorCode(tooEarly), "ACTIVATION_STEP_MISSING");
+
+  Poco::JSON::Object pw;
+  pw.set("activation_token", act);
+  pw.set("password", kPassword);
+  auto p = a.post("/api/v1/activation/password", pw);
+  EXPECT_EQ(p.status, 200) << p.body;
+
+  auto t = a.post("/api/v1/activation/totp", early);
+  EXPECT_EQ(t.status, 200) << t.body;
+  auto enrol = json(t.body);
+  e.secret = enrol->getValue<std::string>("secret");
+  e.seenSecrets.push_back(e.secret);
+  EXPECT_EQ(enrol->getValue<std::string>("otpauth_uri").rfind("otpauth://totp/ZilliZ:", 0), 0u);
+  EXPECT_NE(enrol->getValue<std::string>("otpauth_uri").find("secret=" + e.secret),
+            std::string::npos);
+  // AU2: the QR code in the answer, read by a real QR reader, is the same URI.
+  a.dir.write("qr.svg", enrol->getValue<std::string>("qr_svg"));
+  const std::string decoded =
+      shell("rsvg-convert -z 4 " + a.dir.path() + "/qr.svg | zbarimg --raw -q -");
+  EXPECT_EQ(decoded, enrol->getValue<std::string>("otpauth_uri"));
+
+  Poco::JSON::Object wrong;
+  wrong.set("activation_token", act);
+  const int64_t step = unixNow() / 30;
+  wrong.set("code", oathtool(e.secret, step + 20));  // a real code, far outside the window
+  auto bad = a.post("/api/v1/activation/totp/confirm", wrong);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(errorCode(bad), "CODE_INVALID");
+
+  Poco::JSON::Object confirm;
+  confirm.set("activation_token", act);
+  confirm.set("code", oathtool(e.secret, step));
+  auto c = a.post("/api/v1/activation/totp/confirm", confirm);
+  EXPECT_EQ(c.status, 200) << c.body;
+  auto codes = json(c.body)->getArray("recovery_codes");
+  EXPECT_TRUE(codes);
+  if (codes) {
+    for (size_t i = 0; i < codes->size(); ++i)
+      e.recoveryCodes.push_back(codes->getElement<std::string>(i));
+  }
+  EXPECT_EQ(e.recoveryCodes.size(), 10u);
+  for (const auto& rc : e.recoveryCodes) e.seenSecrets.push_back(rc);
+  e.lastStep = step;
+
+  auto status = a.get("/api/v1/activation/status?activation_token=" + act);
+  EXPECT_EQ(status.status, 200) << status.body;
+  EXPECT_EQ(json(status.body)->getValue<std::string>("step"), "mandate");
+  EXPECT_EQ(json(status.body)->getValue<std::string>("account_state"), "migrated");
+  return e;
+}
+
+Poco::JSON::Object loginBody(const std::string& email, const std::string& password,
+                             const std::string& code) {
+  Poco::JSON::Object o;
+  o.set("email", email);
+  o.set("password", password);
+  o.set("code", code);
+  return o;
+}
+
+TEST(AuthFlow, FromAccountsCreateToLoginWithOathtoolCodesSessionsAndNoSecretAnywhere) {
+  AuthDaemon a;
+  ASSERT_TRUE(a.daemon->start()) << a.daemon->output();
+  const std::string email = "Huisarts.DeVries@Example.nl";
+  Enrolled e = activate(a, email, "01234567");
+  ASSERT_FALSE(e.secret.empty());
+  ASSERT_EQ(e.recoveryCodes.size(), 10u);
+
+  // Correct credentials of an account still `migrated`: ACCOUNT_NOT_ACTIVATED (AC3).
+  auto notYet =
+      a.post("/api/v1/login", loginBody(email, kPassword, oathtool(e.secret, e.lastStep + 1)));
+  EXPECT_EQ(notYet.status, 403) << notYet.body;
+  EXPECT_EQ(errorCode(notYet), "ACCOUNT_NOT_ACTIVATED");
+
+  a.sql(
+      "UPDATE accounts SET state = 'active' WHERE email_key = 'huisarts.devries@example.nl'");  // AC3 payment
+
+  // AU4: unknown e-mail, wrong password and wrong code: byte-identical answers.
+  auto unknown = a.post("/api/v1/login", loginBody("niemand@example.nl", kPassword,
+                                                   oathtool(e.secret, e.lastStep + 2)));
+  auto wrongPw = a.post("/api/v1/login", loginBody(email, "Verkeerd-Wachtwoord-99",
+                                                   oathtool(e.secret, e.lastStep + 2)));
+  auto wrongCode =
+      a.post("/api/v1/login", loginBody(email, kPassword, oathtool(e.secret, e.lastStep + 25)));
+  EXPECT_EQ(unknown.status, 401);
+  EXPECT_EQ(errorCode(unknown), "LOGIN_FAILED");
+  EXPECT_EQ(unknown.body, wrongPw.body);
+  EXPECT_EQ(unknown.body, wrongCode.body);
+  EXPECT_EQ(unknown.status, wrongPw.status);
+  EXPECT_EQ(unknown.status, wrongCode.status);
+  // AU1: never the password without the code.
+  auto noCode = a.post("/api/v1/login", loginBody(email, kPassword, ""));
+  EXPECT_EQ(noCode.status, 400);
+
+  // AU3: the code of a step already used (the not-activated login took lastStep + 1) fails.
+  auto replay =
+      a.post("/api/v1/login", loginBody(email, kPassword, oathtool(e.secret, e.lastStep + 1)));
+  EXPECT_EQ(errorCode(replay), "LOGIN_FAILED");
+
+  // Login with the e-mail in another letter case and a fresh oathtool code (A1, AU2).
+  auto ok = a.post("/api/v1/login", loginBody("huisarts.devries@example.NL", kPassword,
+                                              oathtool(e.secret, e.lastStep + 2)));
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  const std::string token = json(ok.body)->getValue<std::string>("token");
+  e.seenSecrets.push_back(token);
+  EXPECT_GE(token.size(), 43u);  // 256 random bits, Base64url
+  const std::string cookie = ok.headers["Set-Cookie"];
+  EXPECT_EQ(cookie.rfind("__Host-berichtd_session=" + token + ";", 0), 0u) << cookie;
+  for (const char* attr :
+       {"; Path=/", "; Secure", "; HttpOnly", "; SameSite=Strict", "; Max-Age="}) {
+    EXPECT_NE(cookie.find(attr), std::string::npos) << attr << " in " << cookie;
+  }
+  // R1: the login counted as activity.
+  EXPECT_EQ(a.count("SELECT COUNT(*) FROM accounts WHERE last_activity_at IS NOT NULL"), 1);
+
+  auto me = a.get("/api/v1/me", {{"Authorization", "Bearer " + token}});
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(json(me.body)->getValue<std::string>("email"), email);
+  EXPECT_EQ(json(me.body)->getValue<std::string>("agb_code"), "01234567");
+  EXPECT_EQ(json(me.body)->getValue<std::string>("state"), "active");
+  auto byCookie = a.get("/api/v1/me", {{"Cookie", "theme=dark; __Host-berichtd_session=" + token}});
+  EXPECT_EQ(byCookie.status, 200) << byCookie.body;
+  EXPECT_EQ(a.get("/api/v1/me").status, 401);
+  EXPECT_EQ(a.get("/api/v1/me", {{"Authorization", "Bearer not-a-session"}}).status, 401);
+
+  // Logout ends the session and clears the cookie.
+  auto out = httpRequest(a.daemon->url(), "POST", "/api/v1/logout", "",
+                         {{"Authorization", "Bearer " + token}});
+  EXPECT_EQ(out.status, 204);
+  EXPECT_NE(out.headers["Set-Cookie"].find("Max-Age=0"), std::string::npos);
+  EXPECT_EQ(a.get("/api/v1/me", {{"Authorization", "Bearer " + token}}).status, 401);
+
+  // AU6: e-mail + password + one recovery code → a new authenticator; the old one stops working.
+  Poco::JSON::Object rec;
+  rec.set("email", email);
+  rec.set("password", kPassword);
+  rec.set("recovery_code", e.recoveryCodes[3]);
+  auto r = a.post("/api/v1/recovery", rec);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string newSecret = json(r.body)->getValue<std::string>("secret");
+  const std::string recoveryToken = json(r.body)->getValue<std::string>("activation_token");
+  e.seenSecrets.push_back(newSecret);
+  e.seenSecrets.push_back(recoveryToken);
+  EXPECT_NE(newSecret, e.secret);
+  auto again = a.post("/api/v1/recovery", rec);  // a used code never works twice
+  EXPECT_EQ(errorCode(again), "LOGIN_FAILED");
+  Poco::JSON::Object confirm;
+  confirm.set("activation_token", recoveryToken);
+  confirm.set("code", oathtool(newSecret, unixNow() / 30));
+  auto c = a.post("/api/v1/activation/totp/confirm", confirm);
+  ASSERT_EQ(c.status, 200) << c.body;
+  auto fresh = json(c.body)->getArray("recovery_codes");
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->size(), 10u);
+  for (size_t i = 0; i < fresh->size(); ++i)
+    e.seenSecrets.push_back(fresh->getElement<std::string>(i));
+  // AU6: the replacement was notified by e-mail.
+  EXPECT_EQ(a.mails().back()->getValue<std::string>("template"), "authenticator_replaced");
+
+  auto oldApp =
+      a.post("/api/v1/login", loginBody(email, kPassword, oathtool(e.secret, unixNow() / 30 + 3)));
+  EXPECT_EQ(errorCode(oldApp), "LOGIN_FAILED");
+  auto newApp =
+      a.post("/api/v1/login", loginBody(email, kPassword, oathtool(newSecret, unixNow() / 30 + 1)));
+  EXPECT_EQ(newApp.status, 200) << newApp.body;
+  if (newApp.status == 200)
+    e.seenSecrets.push_back(json(newApp.body)->getValue<std::string>("token"));
+
+  // Audit log (issue 3 item 8): who, when, from which address, outcome — for each kind of event.
+  for (const char* q :
+       {"SELECT COUNT(*) FROM auth_audit_log WHERE event = 'login' AND outcome = 'ok'",
+        "SELECT COUNT(*) FROM auth_audit_log WHERE event = 'login' AND outcome = 'wrong_password'",
+        "SELECT COUNT(*) FROM auth_audit_log WHERE event = 'login' AND outcome = 'wrong_code'",
+        "SELECT COUNT(*) FROM auth_audit_log WHERE event = 'totp_enrolled'",
+        "SELECT COUNT(*) FROM auth_audit_log WHERE event = 'totp_replaced'",
+        "SELECT COUNT(*) FROM auth_audit_log WHERE event = 'recovery' AND outcome = 'ok'",
+        "SELECT COUNT(*) FROM auth_audit_log WHERE event = 'request_link' AND outcome = 'sent'",
+        "SELECT COUNT(*) FROM auth_audit_log WHERE client = '127.0.0.1' AND at > 0"}) {
+    EXPECT_GE(a.count(q), 1) << q;
+  }
+
+  // Issue 3 item 4: no password, TOTP secret, token or recovery code in the database files or the
+  // log.
+  a.daemon->signal(SIGTERM);
+  EXPECT_EQ(a.daemon->waitExit(std::chrono::seconds(15)), 0);
+  std::string haystack = a.daemon->output();
+  for (const auto& entry : fs::directory_iterator(a.dir.path())) {
+    if (entry.path().filename().string().rfind("berichtd.db", 0) == 0)
+      haystack += readFile(entry.path());
+  }
+  ASSERT_GT(haystack.size(), 10000u);
+  std::vector<std::string> needles = e.seenSecrets;
+  needles.push_back(kPassword);
+  for (const auto& needle : needles) {
+    ASSERT_GE(needle.size(), 8u);
+    EXPECT_EQ(haystack.find(needle), std::string::npos)
+        << "found a secret of the flow: " << needle.substr(0, 4) << "…";
+  }
+}
+
+TEST(AuthFlow, AccessLinksAreSingleUseSupersededAndExpireAfter24Hours) {
+  AuthDaemon a(10, true, true);
+  ASSERT_TRUE(a.daemon->start()) << a.daemon->output();
+  auto created = a.createAccount("praktijk@example.nl", "11223344");
+  const std::string requestToken = created->getValue<std::string>("request_token");
+
+  // AC2: 202 whatever the token; an unknown token mails nothing.
+  Poco::JSON::Object unknown;
+  unknown.set("request_token", "no-such-token");
+  EXPECT_EQ(a.post("/api/v1/activation/request-link", unknown).status, 202);
+  EXPECT_TRUE(a.mails().empty());
+
+  const std::string first = a.requestAccessToken(requestToken);
+  const std::string second = a.requestAccessToken(requestToken);
+  ASSERT_NE(first, second);
+  auto begin = [&a](const std::string& token) {
+    Poco::JSON::Object b;
+    b.set("access_token", token);
+    return a.post("/api/v1/activation/begin", b);
+  };
+  // A new link kills the older ones.
+  auto old = begin(first);
+  EXPECT_EQ(old.status, 410);
+  EXPECT_EQ(errorCode(old), "ACCESS_LINK_EXPIRED");
+  EXPECT_EQ(begin(second).status, 200);
+  auto reused = begin(second);
+  EXPECT_EQ(reused.status, 410);
+  EXPECT_EQ(errorCode(reused), "ACCESS_LINK_USED");
+
+  // 24 hours on the platform clock: valid just before, expired at the end.
+  const std::string third = a.requestAccessToken(requestToken);
+  auto setClock = [&a](const std::string& iso) {
+    auto r = httpRequest(a.daemon->adminUrl(), "PUT", "/admin/v1/clock",
+                         "{\"now\":\"" + iso + "\"}", a.daemon->adminHeaders());
+    ASSERT_EQ(r.status, 200) << r.body;
+  };
+  setClock("2026-02-17T08:00:00+01:00");  // exactly 24 h after the link was issued
+  auto expired = begin(third);
+  EXPECT_EQ(expired.status, 410);
+  EXPECT_EQ(errorCode(expired), "ACCESS_LINK_EXPIRED");
+  const std::string fourth = a.requestAccessToken(requestToken);
+  setClock("2026-02-18T07:59:59+01:00");  // 23:59:59 later
+  EXPECT_EQ(begin(fourth).status, 200);
+
+  // The request link stops working once the account is active (AC1): no more mail.
+  a.sql("UPDATE accounts SET state = 'active'");
+  const size_t before = a.mails().size();
+  Poco::JSON::Object b;
+  b.set("request_token", requestToken);
+  EXPECT_EQ(a.post("/api/v1/activation/request-link", b).status, 202);
+  EXPECT_EQ(a.mails().size(), before);
+}
+
+TEST(AuthFlow, LockoutRefusesEvenCorrectCredentialsWithRetryAfter) {
+  AuthDaemon a(3);
+  ASSERT_TRUE(a.daemon->start()) << a.daemon->output();
+  const std::string email = "tandarts@example.nl";
+  Enrolled e = activate(a, email, "22334455");
+  a.sql("UPDATE accounts SET state = 'active'");
+  for (int i = 0; i < 3; ++i) {
+    auto f = a.post("/api/v1/login", loginBody(email, "Niet-Het-Goede-Wachtwoord", "000000"));
+    EXPECT_EQ(errorCode(f), "LOGIN_FAILED") << i;
+  }
+  // AU4: refused for the lock's duration, even with the right password and code.
+  auto locked =
+      a.post("/api/v1/login", loginBody(email, kPassword, oathtool(e.secret, e.lastStep + 1)));
+  EXPECT_EQ(locked.status, 429) << locked.body;
+  EXPECT_EQ(errorCode(locked), "LOGIN_LOCKED");
+  const int retry =
+      std::stoi(locked.headers["Retry-After"].empty() ? "0" : locked.headers["Retry-After"]);
+  EXPECT_GT(retry, 800);
+  EXPECT_LE(retry, 900);
+  // An unknown address locks the same way: the answer says nothing about existence.
+  for (int i = 0; i < 3; ++i)
+    a.post("/api/v1/login", loginBody("onbekend@example.nl", "x-x-x-x-x-x-x", "000000"));
+  auto lockedUnknown =
+      a.post("/api/v1/login", loginBody("onbekend@example.nl", kPassword, "123456"));
+  EXPECT_EQ(errorCode(lockedUnknown), "LOGIN_LOCKED");
+  EXPECT_GE(a.count("SELECT COUNT(*) FROM auth_audit_log WHERE outcome = 'locked'"), 2);
+}
+
+TEST(AuthFlow, InAPluginHostProcessTheSameFlowWorksOnTheSharedDatabase) {
+  // isolation: process: the plugin runs in berichtd-plugin-host, which opens its own pool to
+  // the same SQLite file (SDK storage, ABI 1.1).
+  AuthDaemon a(10, true, false, /*processIsolation=*/true);
+  ASSERT_TRUE(a.daemon->start()) << a.daemon->output();
+  // The host registers its workers after the daemon serves: clients wait for readiness.
+  ASSERT_TRUE(waitUntil([&a] { return a.get("/readyz").status == 200; }, std::chrono::seconds(20)))
+      << a.get("/readyz").body;
+  const std::string email = "fysio@example.nl";
+  Enrolled e = activate(a, email, "33445566");
+  a.sql("UPDATE accounts SET state = 'active'");
+  auto ok =
+      a.post("/api/v1/login", loginBody(email, kPassword, oathtool(e.secret, e.lastStep + 1)));
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  auto me = a.get("/api/v1/me",
+                  {{"Authorization", "Bearer " + json(ok.body)->getValue<std::string>("token")}});
+  EXPECT_EQ(me.status, 200) << me.body;
+  auto plugins =
+      httpRequest(a.daemon->adminUrl(), "GET", "/admin/v1/plugins", "", a.daemon->adminHeaders());
+  EXPECT_NE(plugins.body.find("\"isolation\":\"process\""), std::string::npos) << plugins.body;
+}
+
+TEST(AuthFlow, WithoutTheAuthServiceEverythingFailsClosed) {
+  AuthDaemon a(10, /*withAuth=*/false);
+  ASSERT_TRUE(a.daemon->start()) << a.daemon->output();
+  auto login = a.post("/api/v1/login", loginBody("x@example.nl", kPassword, "123456"));
+  EXPECT_EQ(login.status, 503);
+  EXPECT_EQ(errorCode(login), "SERVICE_UNAVAILABLE");
+  EXPECT_FALSE(login.headers["Retry-After"].empty());
+  EXPECT_EQ(a.get("/api/v1/me", {{"Authorization", "Bearer anything"}}).status, 503);
+  Poco::JSON::Object b;
+  b.set("request_token", "whatever");
+  EXPECT_EQ(a.post("/api/v1/activation/request-link", b).status, 503);
+}
+
+}  // namespace
+}  // namespace berichtd::testing
