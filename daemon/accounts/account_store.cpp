@@ -15,16 +15,28 @@ namespace {
 
 using namespace Poco::Data::Keywords;
 
-// Counts accounts that clash with the e-mail key or the AGB code (A1).
+// Counts accounts that clash with the e-mail key or the AGB code (A1); migrated tells whether one
+// of them is a migrated account that is not activated yet (A3).
 int countClashes(storage::Database& db, Poco::Data::Session& session, std::string emailKey,
-                 std::string agbCode) {
+                 std::string agbCode, bool& migrated) {
   int n = 0;
-  session << db.sql("SELECT COUNT(*) FROM accounts WHERE email_key = ? OR agb_code = ?"), into(n),
-      use(emailKey), use(agbCode), now;
+  int m = 0;
+  std::string state = kStateMigrated;
+  session << db.sql("SELECT COUNT(*), COALESCE(SUM(CASE WHEN state = ? THEN 1 ELSE 0 END), 0) FROM accounts "
+                    "WHERE email_key = ? OR agb_code = ?"),
+      into(n), into(m), use(state), use(emailKey), use(agbCode), now;
+  migrated = m > 0;
   return n;
 }
 
-Status accountExists() {
+Status accountExists(bool migrated) {
+  if (migrated) {
+    // A3: "zeker geen nieuw account aanmaken": the identity was carried over; the activation mail
+    // (request link, AC1) is the way in, not a new account.
+    return Status::error("ACCOUNT_EXISTS_MIGRATED",
+                         "this e-mail address or AGB code belongs to an account carried over from the old "
+                         "platform; activate it with the link in the activation mail instead");
+  }
   return Status::error("ACCOUNT_EXISTS",
                        "an account with this e-mail address (in any letter case) or this AGB code "
                        "already exists");
@@ -48,9 +60,10 @@ Result<CreatedAccount> AccountStore::create(std::string_view email, std::string_
   std::string tokenHash = sha256Hex(token);  // AU5: only the hash is stored
 
   bool duplicate = false;
+  bool migrated = false;
   int64_t id = 0;
   Status s = db_.transact([&](Poco::Data::Session& session) {
-    if (countClashes(db_, session, emailKey, agb) > 0) {
+    if (countClashes(db_, session, emailKey, agb, migrated) > 0) {
       duplicate = true;
       return;
     }
@@ -74,14 +87,14 @@ Result<CreatedAccount> AccountStore::create(std::string_view email, std::string_
     if (s.code() == "STORAGE_ERROR") {
       try {
         Poco::Data::Session session = db_.session();
-        if (countClashes(db_, session, emailKey, agb) > 0) return accountExists();
+        if (countClashes(db_, session, emailKey, agb, migrated) > 0) return accountExists(migrated);
       } catch (const std::exception&) {
         // Fall through to the original error.
       }
     }
     return s;
   }
-  if (duplicate) return accountExists();
+  if (duplicate) return accountExists(migrated);
   return CreatedAccount{id, token};
 }
 

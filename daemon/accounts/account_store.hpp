@@ -3,7 +3,8 @@
 //
 // Contract
 // - create() validates the e-mail (EMAIL_INVALID), the AGB code (AGB_CODE_INVALID) and the
-//   created date (BAD_REQUEST), then, in ONE transaction, refuses a duplicate (ACCOUNT_EXISTS:
+//   created date (BAD_REQUEST), then, in ONE transaction, refuses a duplicate (ACCOUNT_EXISTS_MIGRATED when a clashing
+//   account is still `migrated` — A3: it must be activated, not re-created — else ACCOUNT_EXISTS:
 //   e-mail compared case-insensitively via email_key, or the same AGB code — A1), inserts the
 //   account in state `migrated` (A4) and the SHA-256 of a fresh request token (AU5: the plain
 //   token is returned once to the caller and stored nowhere). inserted_at comes from the

@@ -206,7 +206,7 @@ http::Router DaemonRoutes::adminRouter() {
           auto made = d.accounts_->create(email, agb, created);
           if (!made) {
             const std::string& code = made.status().code();
-            const int status = code == "ACCOUNT_EXISTS"                                   ? 409
+            const int status = code == "ACCOUNT_EXISTS" || code == "ACCOUNT_EXISTS_MIGRATED" ? 409
                                : code == "EMAIL_INVALID" || code == "AGB_CODE_INVALID" ||
                                        code == "BAD_REQUEST"                                ? 400
                                : code == "STORAGE_UNAVAILABLE"                            ? 503

@@ -57,6 +57,12 @@ class AccountStoreTest : public ::testing::TestWithParam<Backend> {
     testDb_.reset();
   }
 
+  // Stands in for activation (AC3, the billing issue): every account becomes `active`.
+  void activateAll() {
+    Poco::Data::Session s = db_->session();
+    s << "UPDATE accounts SET state = 'active'", now;
+  }
+
   // Every cell of a table as text, rows joined: what a leak check greps.
   std::string dump(const std::string& table) {
     Poco::Data::Session s = db_->session();
@@ -121,6 +127,7 @@ TEST_P(AccountStoreTest, CreateStoresAMigratedAccountAndFindsItByEmailAndAgb) { 
 
 TEST_P(AccountStoreTest, DuplicateEmailInAnotherCaseIsRefused) {  // A1
   ASSERT_TRUE(store_->create("praktijk@example.nl", "12345678", "2019-05-31"));
+  activateAll();
   auto dup = store_->create("PRAKTIJK@Example.nl", "11111111", "2019-05-31");
   ASSERT_FALSE(dup);
   EXPECT_EQ(dup.status().code(), "ACCOUNT_EXISTS");
@@ -131,11 +138,42 @@ TEST_P(AccountStoreTest, DuplicateEmailInAnotherCaseIsRefused) {  // A1
 
 TEST_P(AccountStoreTest, DuplicateAgbCodeIsRefused) {  // A1
   ASSERT_TRUE(store_->create("praktijk@example.nl", "12345678", "2019-05-31"));
+  activateAll();
   auto dup = store_->create("ander@example.nl", "12345678", "2019-05-31");
   ASSERT_FALSE(dup);
   EXPECT_EQ(dup.status().code(), "ACCOUNT_EXISTS");
   EXPECT_EQ(count("accounts"), 1);
   EXPECT_EQ(count("request_tokens"), 1);
+}
+
+TEST_P(AccountStoreTest, ADuplicateOfAMigratedAccountPointsToTheActivationMail) {  // A3
+  ASSERT_TRUE(store_->create("praktijk@example.nl", "12345678", "2019-05-31"));
+  for (auto [email, agb] : {std::pair{"Praktijk@Example.NL", "99999999"}, std::pair{"nieuw@example.nl", "12345678"}}) {
+    auto dup = store_->create(email, agb, "2026-03-02");
+    ASSERT_FALSE(dup) << email;
+    EXPECT_EQ(dup.status().code(), "ACCOUNT_EXISTS_MIGRATED") << email;
+    EXPECT_NE(dup.status().message().find("activation mail"), std::string::npos);
+  }
+  EXPECT_EQ(count("accounts"), 1);
+}
+
+TEST_P(AccountStoreTest, LookupsByIdAndRequestTokenAndActivity) {
+  auto made = store_->create("praktijk@example.nl", "12345678", "2019-05-31");
+  ASSERT_TRUE(made);
+  auto byId = store_->findById(made->accountId);
+  ASSERT_TRUE(byId) << byId.status().toString();
+  EXPECT_EQ(byId->email, "praktijk@example.nl");
+  auto byToken = store_->findByRequestToken(made->requestToken);
+  ASSERT_TRUE(byToken) << byToken.status().toString();
+  EXPECT_EQ(byToken->id, made->accountId);
+  EXPECT_EQ(store_->findByRequestToken("not-a-token").status().code(), "NOT_FOUND");
+  EXPECT_EQ(store_->findById(made->accountId + 1000).status().code(), "NOT_FOUND");
+  EXPECT_FALSE(byId->lastActivityAt);
+  ASSERT_TRUE(store_->recordActivity(made->accountId));  // R1
+  auto after = store_->findById(made->accountId);
+  ASSERT_TRUE(after);
+  ASSERT_TRUE(after->lastActivityAt);
+  EXPECT_EQ(*after->lastActivityAt, formatIso8601(clock_.now()));
 }
 
 TEST_P(AccountStoreTest, TheRequestTokenIsStoredOnlyAsItsHash) {  // AU5

@@ -438,7 +438,7 @@ TEST(Daemon, BerichtctlCreatesAndShowsAccountsAndRefusesDuplicates) {
                  "--created", "2019-05-31"},
                 out),
             1);
-  EXPECT_NE(out.find("ACCOUNT_EXISTS"), std::string::npos) << out;
+  EXPECT_NE(out.find("ACCOUNT_EXISTS_MIGRATED"), std::string::npos) << out;  // A3
   EXPECT_EQ(ctl({"accounts", "create", "--email", "ander@example.nl", "--agb", "1234567"}, out), 1);
   EXPECT_NE(out.find("AGB_CODE_INVALID"), std::string::npos) << out;
   EXPECT_EQ(ctl({"accounts", "show", "niemand@example.nl"}, out), 1);
@@ -449,7 +449,7 @@ TEST(Daemon, BerichtctlCreatesAndShowsAccountsAndRefusesDuplicates) {
                          R"({"email":"ANDER@example.nl","agb_code":"12345678"})", d.adminHeaders());
   EXPECT_EQ(dup.status, 409);
   EXPECT_EQ(json(dup.body)->getObject("error")->getValue<std::string>("help"),
-            "/kennisbank/ACCOUNT_EXISTS");
+            "/kennisbank/ACCOUNT_EXISTS_MIGRATED");
   auto unauth = httpRequest(d.adminUrl(), "GET", "/admin/v1/accounts/12345678");
   EXPECT_EQ(unauth.status, 401);
   // AU5: the daemon's log never holds the request token or the e-mail address.

@@ -8,7 +8,6 @@
 // each mail request to a file: the test reads the access link from it as a user reads a mail.
 // Activation to `active` needs the € 0.01 payment (AC3, the billing issue); until then the test
 // sets the state with SQL, which stands in for that payment and nothing else.
-#include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -25,6 +24,8 @@
 #include <thread>
 
 #include "daemon_process.hpp"
+#include "storage/database.hpp"
+#include "test_database.hpp"
 
 namespace berichtd::testing {
 namespace {
@@ -103,7 +104,8 @@ constexpr const char* kPassword = "Zorgvuldig-Wachtwoord-2026!";
 class AuthDaemon {
  public:
   explicit AuthDaemon(int maxFailures = 10, bool withAuth = true, bool manualClock = false,
-                      bool processIsolation = false) {
+                      bool processIsolation = false, const std::string& pgUrl = "")
+      : storageUrl(pgUrl) {
     fs::create_directories(fs::path(dir.path()) / "plugins");
     const fs::path plugins = fs::path(dir.path()) / "plugins";
     fs::create_symlink(fs::path(BERICHTD_PLUGIN_DIR) / "berichtd-auth-totp.so",
@@ -120,6 +122,7 @@ class AuthDaemon {
       for (auto at = cfg.find(key); at != std::string::npos; at = cfg.find(key))
         cfg.replace(at, key.size(), value);
     };
+    if (!pgUrl.empty()) put("\"sqlite://{{DIR}}/berichtd.db\"", "\"" + pgUrl + "\"");
     put("{{SRC}}", BERICHTD_SOURCE_DIR);
     put("{{MAX_FAILURES}}", std::to_string(maxFailures));
     put("{{CLOCK}}",
@@ -179,19 +182,30 @@ class AuthDaemon {
     return link.substr(prefix.size());
   }
 
+  // SQL on the daemon's database, whichever backend it runs on.
   void sql(const std::string& statement) {
-    Poco::Data::SQLite::Connector::registerConnector();
-    Poco::Data::Session s("SQLite", dir.path() + "/berichtd.db");
-    s << statement, now;
+    auto db = open();
+    Status st = db->transact([&](Poco::Data::Session& s) { s << statement, now; });
+    ASSERT_TRUE(st) << st.toString();
   }
   int64_t count(const std::string& query) {
-    Poco::Data::SQLite::Connector::registerConnector();
-    Poco::Data::Session s("SQLite", dir.path() + "/berichtd.db");
-    Poco::Int64 n = 0;
-    s << query, into(n), now;
+    auto db = open();
+    Poco::Int64 n = -1;
+    Status st = db->transact([&](Poco::Data::Session& s) { s << query, into(n), now; });
+    EXPECT_TRUE(st) << st.toString();
     return n;
   }
+  std::unique_ptr<storage::Database> open() {
+    config::StorageConfig cfg;
+    cfg.url = storageUrl.empty() ? "sqlite://" + dir.path() + "/berichtd.db" : storageUrl;
+    cfg.poolMin = 1;
+    cfg.poolMax = 1;
+    auto db = storage::Database::open(cfg);
+    if (!db) throw std::runtime_error(db.status().toString());
+    return std::move(db).value();
+  }
 
+  std::string storageUrl;  // empty: SQLite in dir
   TempDir dir;
   std::unique_ptr<DaemonProcess> daemon;
 };
@@ -531,6 +545,88 @@ TEST(AuthFlow, InAPluginHostProcessTheSameFlowWorksOnTheSharedDatabase) {
   auto plugins =
       httpRequest(a.daemon->adminUrl(), "GET", "/admin/v1/plugins", "", a.daemon->adminHeaders());
   EXPECT_NE(plugins.body.find("\"isolation\":\"process\""), std::string::npos) << plugins.body;
+}
+
+std::string isoAt(int64_t unixSeconds) {
+  std::time_t t = static_cast<std::time_t>(unixSeconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+TEST(AuthFlow, SessionsEndAfterTheIdleAndAbsoluteTimeoutsOfThePlatformClock) {
+  // AU8 defaults: idle 15 min, absolute 8 h, on the platform clock (manual here); TOTP codes
+  // still follow real time (API.md).
+  AuthDaemon a(10, true, /*manualClock=*/true);
+  ASSERT_TRUE(a.daemon->start()) << a.daemon->output();
+  const std::string email = "wijkverpleging@example.nl";
+  Enrolled e = activate(a, email, "44556677");
+  a.sql("UPDATE accounts SET state = 'active'");
+  const int64_t start = 1771225200;  // 2026-02-16T07:00:00Z, the manual clock's start
+  auto setClock = [&a](int64_t at) {
+    auto r = httpRequest(a.daemon->adminUrl(), "PUT", "/admin/v1/clock",
+                         "{\"now\":\"" + isoAt(at) + "\"}", a.daemon->adminHeaders());
+    ASSERT_EQ(r.status, 200) << r.body;
+  };
+  auto login = [&](int64_t step) {
+    auto ok = a.post("/api/v1/login", loginBody(email, kPassword, oathtool(e.secret, step)));
+    EXPECT_EQ(ok.status, 200) << ok.body;
+    return ok.status == 200 ? json(ok.body)->getValue<std::string>("token") : std::string();
+  };
+  auto me = [&a](const std::string& token) {
+    return a.get("/api/v1/me", {{"Authorization", "Bearer " + token}}).status;
+  };
+
+  setClock(start);
+  const std::string idle = login(e.lastStep + 1);
+  setClock(start + 14 * 60);
+  EXPECT_EQ(me(idle), 200);  // activity moves the idle deadline
+  setClock(start + 28 * 60);
+  EXPECT_EQ(me(idle), 200);
+  setClock(start + 43 * 60);  // 15 min after the last request: gone
+  EXPECT_EQ(me(idle), 401);
+
+  const int64_t second = start + 60 * 60;
+  setClock(second);
+  const std::string busy = login(e.lastStep + 2);
+  // Busy all day: a request every 10 minutes never lets the idle timeout strike, but the
+  // absolute timeout ends the session 8 h after login.
+  for (int64_t t = second + 600; t < second + 8 * 3600; t += 600) {
+    setClock(t);
+    ASSERT_EQ(me(busy), 200) << "at +" << (t - second) / 60 << " min";
+  }
+  setClock(second + 8 * 3600);
+  EXPECT_EQ(me(busy), 401);
+}
+
+TEST(AuthFlow, RunsOnPostgreSQL) {
+  berichtd::testing::TestDatabase pg(storage::Backend::kPostgres, "berichtd_authflow_");
+  BERICHTD_PREPARE_TEST_DATABASE(pg);
+  AuthDaemon a(10, true, false, false, pg.url());
+  ASSERT_TRUE(a.daemon->start()) << a.daemon->output();
+  const std::string email = "apotheek@example.nl";
+  Enrolled e = activate(a, email, "55667788");
+  auto notYet =
+      a.post("/api/v1/login", loginBody(email, kPassword, oathtool(e.secret, e.lastStep + 1)));
+  EXPECT_EQ(errorCode(notYet), "ACCOUNT_NOT_ACTIVATED");
+  a.sql("UPDATE accounts SET state = 'active'");
+  auto replay =
+      a.post("/api/v1/login", loginBody(email, kPassword, oathtool(e.secret, e.lastStep + 1)));
+  EXPECT_EQ(errorCode(replay), "LOGIN_FAILED");
+  auto ok =
+      a.post("/api/v1/login", loginBody(email, kPassword, oathtool(e.secret, e.lastStep + 2)));
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(a.get("/api/v1/me",
+                  {{"Authorization", "Bearer " + json(ok.body)->getValue<std::string>("token")}})
+                .status,
+            200);
+  EXPECT_GE(a.count("SELECT COUNT(*) FROM auth_audit_log WHERE event = 'login' AND outcome = 'ok'"),
+            1);
+  EXPECT_EQ(a.count("SELECT COUNT(*) FROM auth_recovery_codes WHERE used_at IS NULL"), 10);
+  a.daemon->signal(SIGTERM);
+  EXPECT_EQ(a.daemon->waitExit(std::chrono::seconds(15)), 0);
 }
 
 TEST(AuthFlow, WithoutTheAuthServiceEverythingFailsClosed) {
