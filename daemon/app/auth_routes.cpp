@@ -148,48 +148,47 @@ void AuthRoutes::addTo(http::Router& r) const {
     }
     return *body;
   };
-  // An account by e-mail for login and recovery; none for an address that is not one (the
-  // plugin still runs the same work for it, AU4).
-  auto accountByEmail = [self](const std::string& email) -> std::optional<accounts::Account> {
-    if (!accounts::validateEmail(email)) return std::nullopt;
-    auto a = self->deps_.accounts->findByEmailOrAgb(email);
-    if (!a) return std::nullopt;
-    return *a;
-  };
-
-  r.add("POST", "/api/v1/login", [=](const http::HttpRequest& req, http::HttpResponse& res) {
+  // Login and recovery: e-mail, password and a second factor (`factor`), all required (AU1);
+  // the account is looked up by e-mail and sent as a snapshot, or null for an address that is
+  // not one (the plugin still runs the same work for it, AU4). Answers errors itself.
+  auto credentialCall = [self, bodyOf](const http::HttpRequest& req, http::HttpResponse& res,
+                                       const std::string& action,
+                                       const std::string& factor) -> Poco::JSON::Object::Ptr {
     auto in = bodyOf(req, res);
-    if (!in) return;
+    if (!in) return nullptr;
     const std::string email = field(in, "email"), password = field(in, "password"),
-                      code = field(in, "code");
-    if (email.empty() || password.empty() || code.empty()) {
-      // AU1: password and code, never one without the other.
-      http::setError(res, 400, "BAD_REQUEST", "email, password and code are all required");
-      return;
+                      second = field(in, factor);
+    if (email.empty() || password.empty() || second.empty()) {
+      http::setError(res, 400, "BAD_REQUEST",
+                     "email, password and " + factor + " are all required");
+      return nullptr;
     }
     Poco::JSON::Object q;
     q.set("email", email);
     q.set("password", password);
-    q.set("code", code);
+    q.set(factor, second);
     q.set("client", clientHost(req.clientAddress));
-    auto account = accountByEmail(email);
-    if (account) {
-      q.set("account", accountJson(*account));
-    } else {
-      q.set("account", Poco::Dynamic::Var());
+    q.set("account", Poco::Dynamic::Var());
+    if (accounts::validateEmail(email)) {
+      if (auto a = self->deps_.accounts->findByEmailOrAgb(email)) q.set("account", accountJson(*a));
     }
-    auto out = self->callAuth("login", q);
+    auto out = self->callAuth(action, q);
     if (!out) {
       setAuthError(res, out.status());
-      return;
+      return nullptr;
     }
-    const int64_t accountId = (*out)->getValue<int64_t>("account_id");
-    (void)self->deps_.accounts->recordActivity(accountId);  // R1
-    res.setHeader("Set-Cookie", field(*out, "cookie"));
+    return *out;
+  };
+
+  r.add("POST", "/api/v1/login", [=](const http::HttpRequest& req, http::HttpResponse& res) {
+    auto out = credentialCall(req, res, "login", "code");
+    if (!out) return;
+    (void)self->deps_.accounts->recordActivity(out->getValue<int64_t>("account_id"));  // R1
+    res.setHeader("Set-Cookie", field(out, "cookie"));
     res.setHeader("Cache-Control", "no-store");
     Poco::JSON::Object o;
-    o.set("token", field(*out, "token"));
-    o.set("expires_at", field(*out, "expires_at"));
+    o.set("token", field(out, "token"));
+    o.set("expires_at", field(out, "expires_at"));
     http::setJson(res, o);
   });
 
@@ -236,32 +235,10 @@ void AuthRoutes::addTo(http::Router& r) const {
   });
 
   r.add("POST", "/api/v1/recovery", [=](const http::HttpRequest& req, http::HttpResponse& res) {
-    auto in = bodyOf(req, res);
-    if (!in) return;
-    const std::string email = field(in, "email"), password = field(in, "password"),
-                      code = field(in, "recovery_code");
-    if (email.empty() || password.empty() || code.empty()) {
-      http::setError(res, 400, "BAD_REQUEST", "email, password and recovery_code are all required");
-      return;
-    }
-    Poco::JSON::Object q;
-    q.set("email", email);
-    q.set("password", password);
-    q.set("recovery_code", code);
-    q.set("client", clientHost(req.clientAddress));
-    auto account = accountByEmail(email);
-    if (account) {
-      q.set("account", accountJson(*account));
-    } else {
-      q.set("account", Poco::Dynamic::Var());
-    }
-    auto out = self->callAuth("recovery", q);
-    if (!out) {
-      setAuthError(res, out.status());
-      return;
-    }
+    auto out = credentialCall(req, res, "recovery", "recovery_code");
+    if (!out) return;
     res.setHeader("Cache-Control", "no-store");
-    http::setJson(res, **out);
+    http::setJson(res, *out);
   });
 
   r.add("POST", "/api/v1/activation/request-link",

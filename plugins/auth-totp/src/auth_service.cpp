@@ -431,18 +431,16 @@ Result<std::vector<std::string>> AuthService::confirmTotp(const std::string& act
 // ---------------------------------------------------------------------------------------------
 // Login, sessions, recovery (AU1-AU9)
 
-Result<LoginResult> AuthService::login(const std::string& email,
-                                       const std::optional<AccountRef>& account,
-                                       const std::string& password, const std::string& code,
-                                       const std::string& client) const {
-  const std::vector<std::string> subjects{emailSubject(email), clientSubject(client)};
-  const std::vector<FailureKind> kinds{FailureKind::kPassword, FailureKind::kCode};
+Result<AuthService::Credentials> AuthService::passwordFactor(
+    const std::string& event, const std::string& email, const std::optional<AccountRef>& account,
+    const std::string& password, const std::string& client, const std::vector<FailureKind>& kinds,
+    const std::vector<std::string>& subjects) const {
   const std::optional<int64_t> accountId =
       account ? std::optional<int64_t>(account->id) : std::nullopt;
   auto locked = lockedFor(kinds, subjects);
   if (!locked) return locked.status();
-  if (locked->count() > 0) {
-    audit("login", accountId, email, client, "locked");
+  if (locked->count() > 0) {  // AU4: refused while locked, even with correct credentials
+    audit(event, accountId, email, client, "locked");
     return Status::error("LOGIN_LOCKED", "too many failed attempts; try again later (retry after " +
                                              std::to_string(locked->count()) + " s)");
   }
@@ -452,12 +450,25 @@ Result<LoginResult> AuthService::login(const std::string& email,
     if (!c) return c.status();
     cred = std::move(c).value();
   }
-  // AU1: password and code, never one without the other. Both are always checked.
   if (!passwordMatches(cred, password)) {
     recordFailure(FailureKind::kPassword, subjects);
-    audit("login", accountId, email, client, "wrong_password");
+    audit(event, accountId, email, client, "wrong_password");
     return loginFailed();
   }
+  return *cred;  // passwordMatches() is true only for an account with credentials
+}
+
+Result<LoginResult> AuthService::login(const std::string& email,
+                                       const std::optional<AccountRef>& account,
+                                       const std::string& password, const std::string& code,
+                                       const std::string& client) const {
+  const std::vector<std::string> subjects{emailSubject(email), clientSubject(client)};
+  const std::vector<FailureKind> kinds{FailureKind::kPassword, FailureKind::kCode};
+  auto first = passwordFactor("login", email, account, password, client, kinds, subjects);
+  if (!first) return first.status();
+  const Credentials* cred = &*first;
+  const std::optional<int64_t> accountId = account->id;
+  // AU1: the code is checked as well; the password alone never logs in.
   std::optional<int64_t> step;
   if (cred->totpSecret) {
     auto secret = box_.open(*cred->totpSecret, aadFor(account->id));
@@ -537,26 +548,10 @@ Result<Enrolment> AuthService::recovery(const std::string& email,
                                         const std::string& recoveryCode,
                                         const std::string& client) const {
   const std::vector<std::string> subjects{emailSubject(email), clientSubject(client)};
-  const std::optional<int64_t> accountId =
-      account ? std::optional<int64_t>(account->id) : std::nullopt;
-  auto locked = lockedFor({FailureKind::kPassword, FailureKind::kRecovery}, subjects);
-  if (!locked) return locked.status();
-  if (locked->count() > 0) {
-    audit("recovery", accountId, email, client, "locked");
-    return Status::error("LOGIN_LOCKED", "too many failed attempts; try again later (retry after " +
-                                             std::to_string(locked->count()) + " s)");
-  }
-  std::optional<Credentials> cred;
-  if (account) {
-    auto c = loadCredentials(account->id);
-    if (!c) return c.status();
-    cred = std::move(c).value();
-  }
-  if (!passwordMatches(cred, password)) {
-    recordFailure(FailureKind::kPassword, subjects);
-    audit("recovery", accountId, email, client, "wrong_password");
-    return loginFailed();
-  }
+  auto first = passwordFactor("recovery", email, account, password, client,
+                              {FailureKind::kPassword, FailureKind::kRecovery}, subjects);
+  if (!first) return first.status();
+  const std::optional<int64_t> accountId = account->id;
   const auto normalised = normalizeRecoveryCode(recoveryCode);
   Result<SqlResult> used = Status::error("CONFLICT", "malformed recovery code");
   if (normalised) {

@@ -142,6 +142,14 @@ class AuthService {
   void recordSuccess(const std::vector<FailureKind>& kinds,
                      const std::vector<std::string>& subjects) const;
   bool passwordMatches(const std::optional<Credentials>& cred, const std::string& password) const;
+  // The shared first step of login and recovery: refuse while locked (LOGIN_LOCKED), then check
+  // the password (a full scrypt even for an unknown e-mail, AU4); the account's credentials, or
+  // LOGIN_FAILED with the failure counted and audited under `event`.
+  Result<Credentials> passwordFactor(const std::string& event, const std::string& email,
+                                     const std::optional<AccountRef>& account,
+                                     const std::string& password, const std::string& client,
+                                     const std::vector<FailureKind>& kinds,
+                                     const std::vector<std::string>& subjects) const;
 
   void audit(const std::string& event, std::optional<int64_t> accountId, const std::string& subject,
              const std::string& client, const std::string& outcome) const;
