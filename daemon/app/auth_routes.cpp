@@ -42,7 +42,9 @@ int AuthRoutes::httpStatusFor(const std::string& code) {
     return 400;
   if (code == "LOGIN_FAILED" || code == "UNAUTHORIZED" || code == "ACTIVATION_TOKEN_INVALID")
     return 401;
-  if (code == "ACCOUNT_NOT_ACTIVATED") return 403;
+  if (code == "ACCOUNT_NOT_ACTIVATED" || code == "ACCOUNT_CLOSED") return 403;
+  if (code == "CONFLICT") return 409;
+  if (code == "UNKNOWN_ACTION") return 502;
   if (code == "ACTIVATION_STEP_MISSING" || code == "ACTIVATION_STEP_DONE") return 409;
   if (code == "ACCESS_LINK_EXPIRED" || code == "ACCESS_LINK_USED") return 410;
   if (code == "LOGIN_LOCKED") return 429;
@@ -136,7 +138,19 @@ Result<int64_t> AuthRoutes::authenticate(const http::HttpRequest& req) const {
   return (*r)->getValue<int64_t>("account_id");
 }
 
-void AuthRoutes::addTo(http::Router& r) const {
+void AuthRoutes::addTo(http::Router& router) const {
+  // Every answer of these paths (errors too) carries credentials or says something about them:
+  // never cached.
+  struct NoStore {
+    http::Router& router;
+    void add(const std::string& method, const std::string& path, http::HttpHandler h) const {
+      router.add(method, path,
+                 [h = std::move(h)](const http::HttpRequest& req, http::HttpResponse& res) {
+                   res.setHeader("Cache-Control", "no-store");
+                   h(req, res);
+                 });
+    }
+  } r{router};
   const AuthRoutes* self = this;
   // Parses the JSON body or answers 400.
   auto bodyOf = [](const http::HttpRequest& req,
@@ -185,7 +199,6 @@ void AuthRoutes::addTo(http::Router& r) const {
     if (!out) return;
     (void)self->deps_.accounts->recordActivity(out->getValue<int64_t>("account_id"));  // R1
     res.setHeader("Set-Cookie", field(out, "cookie"));
-    res.setHeader("Cache-Control", "no-store");
     Poco::JSON::Object o;
     o.set("token", field(out, "token"));
     o.set("expires_at", field(out, "expires_at"));
@@ -230,14 +243,12 @@ void AuthRoutes::addTo(http::Router& r) const {
           a->paidThrough ? Poco::Dynamic::Var(*a->paidThrough) : Poco::Dynamic::Var());
     // The collection schedule belongs to billing (B3-B6); null until it is computed there.
     o.set("next_collection", Poco::Dynamic::Var());
-    res.setHeader("Cache-Control", "no-store");
     http::setJson(res, o);
   });
 
   r.add("POST", "/api/v1/recovery", [=](const http::HttpRequest& req, http::HttpResponse& res) {
     auto out = credentialCall(req, res, "recovery", "recovery_code");
     if (!out) return;
-    res.setHeader("Cache-Control", "no-store");
     http::setJson(res, *out);
   });
 
@@ -300,8 +311,11 @@ void AuthRoutes::addTo(http::Router& r) const {
         setAuthError(res, out.status());
         return;
       }
-      (*out)->remove("account_id");
-      res.setHeader("Cache-Control", "no-store");
+      // R1: an activation step counts as activity; the account id is not part of the answer.
+      if ((*out)->has("account_id")) {
+        (void)self->deps_.accounts->recordActivity((*out)->getValue<int64_t>("account_id"));
+        (*out)->remove("account_id");
+      }
       http::setJson(res, **out);
     });
   }
@@ -329,7 +343,6 @@ void AuthRoutes::addTo(http::Router& r) const {
           Poco::JSON::Object o;
           o.set("step", step);
           o.set("account_state", state);
-          res.setHeader("Cache-Control", "no-store");
           http::setJson(res, o);
         });
 }

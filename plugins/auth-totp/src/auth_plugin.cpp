@@ -143,6 +143,13 @@ class AuthPlugin final : public berichtd::Plugin {
   Result<Poco::JSON::Object> dispatch(const std::string& action, const Poco::JSON::Object& in) {
     Poco::JSON::Object out;
     const std::string client = text(in, "client");
+    // Activation steps name their account in the reply, so the daemon can count the step as
+    // activity (R1); looked up first because a recovery confirmation spends its token.
+    if (action == "activation_password" || action == "activation_totp" ||
+        action == "activation_totp_confirm") {
+      if (auto info = service_.activationInfo(text(in, "activation_token")))
+        out.set("account_id", info->accountId);
+    }
     if (action == "request_link") {
       // An unknown request token arrives as account null: nothing to send, same answer (AC2).
       if (auto acc = account(in)) {

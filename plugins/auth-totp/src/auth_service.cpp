@@ -492,6 +492,10 @@ Result<LoginResult> AuthService::login(const std::string& email,
     return loginFailed();
   }
   recordSuccess(kinds, subjects);
+  if (account->state == "closed" || account->state == "deleted") {
+    audit("login", accountId, email, client, "closed");
+    return Status::error("ACCOUNT_CLOSED", "this account has been closed");
+  }
   if (account->state != "active") {
     audit("login", accountId, email, client, "not_activated");
     return Status::error("ACCOUNT_NOT_ACTIVATED",

@@ -318,6 +318,8 @@ TEST(AuthFlow, FromAccountsCreateToLoginWithOathtoolCodesSessionsAndNoSecretAnyw
   EXPECT_EQ(notYet.status, 403) << notYet.body;
   EXPECT_EQ(errorCode(notYet), "ACCOUNT_NOT_ACTIVATED");
 
+  // R1: the activation steps counted as activity already.
+  EXPECT_EQ(a.count("SELECT COUNT(*) FROM accounts WHERE last_activity_at IS NOT NULL"), 1);
   a.sql(
       "UPDATE accounts SET state = 'active' WHERE email_key = 'huisarts.devries@example.nl'");  // AC3 payment
 
@@ -330,6 +332,7 @@ TEST(AuthFlow, FromAccountsCreateToLoginWithOathtoolCodesSessionsAndNoSecretAnyw
       a.post("/api/v1/login", loginBody(email, kPassword, oathtool(e.secret, e.lastStep + 25)));
   EXPECT_EQ(unknown.status, 401);
   EXPECT_EQ(errorCode(unknown), "LOGIN_FAILED");
+  EXPECT_EQ(unknown.headers["Cache-Control"], "no-store");
   EXPECT_EQ(unknown.body, wrongPw.body);
   EXPECT_EQ(unknown.body, wrongCode.body);
   EXPECT_EQ(unknown.status, wrongPw.status);
@@ -343,11 +346,14 @@ TEST(AuthFlow, FromAccountsCreateToLoginWithOathtoolCodesSessionsAndNoSecretAnyw
       a.post("/api/v1/login", loginBody(email, kPassword, oathtool(e.secret, e.lastStep + 1)));
   EXPECT_EQ(errorCode(replay), "LOGIN_FAILED");
 
+  a.sql("UPDATE accounts SET last_activity_at = '2000-01-01T00:00:00.000Z'");
   // Login with the e-mail in another letter case and a fresh oathtool code (A1, AU2).
   auto ok = a.post("/api/v1/login", loginBody("huisarts.devries@example.NL", kPassword,
                                               oathtool(e.secret, e.lastStep + 2)));
   ASSERT_EQ(ok.status, 200) << ok.body;
   const std::string token = json(ok.body)->getValue<std::string>("token");
+  // R1: the login counted as activity.
+  EXPECT_EQ(a.count("SELECT COUNT(*) FROM accounts WHERE last_activity_at > '2001'"), 1);
   e.seenSecrets.push_back(token);
   EXPECT_GE(token.size(), 43u);  // 256 random bits, Base64url
   const std::string cookie = ok.headers["Set-Cookie"];
@@ -356,8 +362,6 @@ TEST(AuthFlow, FromAccountsCreateToLoginWithOathtoolCodesSessionsAndNoSecretAnyw
        {"; Path=/", "; Secure", "; HttpOnly", "; SameSite=Strict", "; Max-Age="}) {
     EXPECT_NE(cookie.find(attr), std::string::npos) << attr << " in " << cookie;
   }
-  // R1: the login counted as activity.
-  EXPECT_EQ(a.count("SELECT COUNT(*) FROM accounts WHERE last_activity_at IS NOT NULL"), 1);
 
   auto me = a.get("/api/v1/me", {{"Authorization", "Bearer " + token}});
   ASSERT_EQ(me.status, 200) << me.body;
@@ -625,6 +629,12 @@ TEST(AuthFlow, RunsOnPostgreSQL) {
   EXPECT_GE(a.count("SELECT COUNT(*) FROM auth_audit_log WHERE event = 'login' AND outcome = 'ok'"),
             1);
   EXPECT_EQ(a.count("SELECT COUNT(*) FROM auth_recovery_codes WHERE used_at IS NULL"), 10);
+  // A closed account (A4) is told so, after both factors were right.
+  a.sql("UPDATE accounts SET state = 'closed'");
+  auto closed =
+      a.post("/api/v1/login", loginBody(email, kPassword, oathtool(e.secret, e.lastStep + 3)));
+  EXPECT_EQ(closed.status, 403);
+  EXPECT_EQ(errorCode(closed), "ACCOUNT_CLOSED");
   a.daemon->signal(SIGTERM);
   EXPECT_EQ(a.daemon->waitExit(std::chrono::seconds(15)), 0);
 }
