@@ -35,7 +35,7 @@
 #include <vector>
 
 #include "auth/password_hash.hpp"
-#include "auth/secret_box.hpp"
+#include "core/crypto/secret_box.hpp"
 #include "auth/tokens.hpp"
 #include "auth/totp.hpp"
 
@@ -293,7 +293,7 @@ int main(int argc, char** argv) {
   });
   const Rate rawToken = measure([&](long) { sink(rawTokenAndSha256()); });
 
-  auto box = auth::SecretBox::fromKeyText(
+  auto box = berichtd::crypto::SecretBox::fromKeyText(
       "k1:000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n");
   if (!box) die("SecretBox::fromKeyText failed");
   const std::string aad = "totp:42";

@@ -13,7 +13,7 @@
 #include <string>
 
 #include "auth/password_policy.hpp"
-#include "auth/secret_box.hpp"
+#include "core/crypto/secret_box.hpp"
 #include "auth_service.hpp"
 #include "core/clock.hpp"
 
@@ -90,7 +90,7 @@ class AuthPlugin final : public berichtd::Plugin {
                            "plugin setting 'secret_key' must be a {file: PATH} secret holding the "
                            "TOTP encryption keys");
     }
-    auto box = berichtd::auth::SecretBox::fromKeyText(*key);
+    auto box = berichtd::crypto::SecretBox::fromKeyText(*key);
     if (!box) return box.status();
     auto policy = berichtd::auth::PasswordPolicy::fromFile(
         cfg.getOr("common_passwords", "conf/common-passwords.txt"));

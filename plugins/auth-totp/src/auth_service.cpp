@@ -16,6 +16,8 @@
 
 namespace berichtd::auth {
 
+using namespace berichtd::crypto;  // randomBytes, Base64, SecretBox
+
 namespace {
 
 constexpr const char* kLoginFailed = "e-mail address, password or code is not right";

@@ -31,7 +31,7 @@
 
 #include "auth/lockout_policy.hpp"
 #include "auth/password_policy.hpp"
-#include "auth/secret_box.hpp"
+#include "core/crypto/secret_box.hpp"
 #include "auth/session_policy.hpp"
 #include "auth/totp.hpp"
 
@@ -80,7 +80,7 @@ struct ActivationInfo {
 
 class AuthService {
  public:
-  AuthService(PluginContext ctx, AuthSettings settings, SecretBox box, PasswordPolicy policy,
+  AuthService(PluginContext ctx, AuthSettings settings, crypto::SecretBox box, PasswordPolicy policy,
               std::function<int64_t()> totpNowUnixSeconds);
 
   // Applies the plugin's schema steps.
@@ -159,7 +159,7 @@ class AuthService {
   PluginContext ctx_;
   PluginStorage db_;
   AuthSettings settings_;
-  SecretBox box_;
+  crypto::SecretBox box_;
   PasswordPolicy policy_;
   std::function<int64_t()> totpNow_;
 };

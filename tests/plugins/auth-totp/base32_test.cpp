@@ -1,10 +1,12 @@
 #include "auth/base32.hpp"
-#include "auth/base64.hpp"
+#include "core/crypto/base64.hpp"
 
 #include <gtest/gtest.h>
 
 namespace berichtd::auth {
 namespace {
+
+using namespace berichtd::crypto;  // Base64
 
 struct Vector {
   std::string plain;

@@ -10,11 +10,13 @@
 #include <memory>
 #include <vector>
 
-#include "auth/base64.hpp"
-#include "auth/random.hpp"
+#include "core/crypto/base64.hpp"
+#include "core/crypto/random.hpp"
 #include "core/secret.hpp"
 
 namespace berichtd::auth {
+
+using namespace berichtd::crypto;  // randomBytes, Base64, SecretBox
 namespace {
 
 constexpr std::string_view kPrefix = "$scrypt$";

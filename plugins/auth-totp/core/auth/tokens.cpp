@@ -6,10 +6,12 @@
 
 #include <array>
 
-#include "auth/base64.hpp"
-#include "auth/random.hpp"
+#include "core/crypto/base64.hpp"
+#include "core/crypto/random.hpp"
 
 namespace berichtd::auth {
+
+using namespace berichtd::crypto;  // randomBytes, Base64, SecretBox
 namespace {
 
 constexpr std::string_view kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";  // 32 symbols

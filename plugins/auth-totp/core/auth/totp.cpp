@@ -5,10 +5,12 @@
 
 #include <array>
 
-#include "auth/random.hpp"
+#include "core/crypto/random.hpp"
 #include "core/secret.hpp"
 
 namespace berichtd::auth {
+
+using namespace berichtd::crypto;  // randomBytes, Base64, SecretBox
 namespace {
 
 const EVP_MD* digestFor(TotpAlgorithm algorithm) {

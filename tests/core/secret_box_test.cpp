@@ -1,5 +1,5 @@
-#include "auth/base64.hpp"
-#include "auth/secret_box.hpp"
+#include "core/crypto/base64.hpp"
+#include "core/crypto/secret_box.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-namespace berichtd::auth {
+namespace berichtd::crypto {
 namespace {
 
 const std::string kHexKey = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
@@ -113,4 +113,4 @@ TEST(SecretBox, FromKeyFileAndSecret) {
 }
 
 }  // namespace
-}  // namespace berichtd::auth
+}  // namespace berichtd::crypto

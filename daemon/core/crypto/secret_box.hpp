@@ -27,7 +27,7 @@
 #include "berichtd/status.hpp"
 #include "core/secret.hpp"
 
-namespace berichtd::auth {
+namespace berichtd::crypto {
 
 inline constexpr std::size_t kSecretBoxKeyBytes = 32;
 
@@ -57,4 +57,4 @@ class SecretBox {
   std::shared_ptr<const Ring> ring_;
 };
 
-}  // namespace berichtd::auth
+}  // namespace berichtd::crypto

@@ -12,13 +12,13 @@
 
 #include "berichtd/status.hpp"
 
-namespace berichtd::auth {
+namespace berichtd::crypto {
 
 enum class Base64Alphabet { kStandard, kUrl };
 
-std::string base64Encode(std::string_view bytes, Base64Alphabet alphabet = Base64Alphabet::kStandard,
-                         bool pad = true);
+std::string base64Encode(std::string_view bytes,
+                         Base64Alphabet alphabet = Base64Alphabet::kStandard, bool pad = true);
 Result<std::string> base64Decode(std::string_view text,
                                  Base64Alphabet alphabet = Base64Alphabet::kStandard);
 
-}  // namespace berichtd::auth
+}  // namespace berichtd::crypto

@@ -10,8 +10,8 @@
 
 #include "berichtd/status.hpp"
 
-namespace berichtd::auth {
+namespace berichtd::crypto {
 
 Result<std::string> randomBytes(std::size_t count);
 
-}  // namespace berichtd::auth
+}  // namespace berichtd::crypto

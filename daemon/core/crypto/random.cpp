@@ -1,10 +1,10 @@
-#include "auth/random.hpp"
+#include "core/crypto/random.hpp"
 
 #include <openssl/rand.h>
 
 #include <climits>
 
-namespace berichtd::auth {
+namespace berichtd::crypto {
 
 Result<std::string> randomBytes(std::size_t count) {
   std::string out(count, '\0');
@@ -16,4 +16,4 @@ Result<std::string> randomBytes(std::size_t count) {
   return out;
 }
 
-}  // namespace berichtd::auth
+}  // namespace berichtd::crypto

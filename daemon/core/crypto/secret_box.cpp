@@ -1,4 +1,4 @@
-#include "auth/secret_box.hpp"
+#include "core/crypto/secret_box.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -6,10 +6,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "auth/base64.hpp"
-#include "auth/random.hpp"
+#include "core/crypto/base64.hpp"
+#include "core/crypto/random.hpp"
 
-namespace berichtd::auth {
+namespace berichtd::crypto {
 namespace {
 
 constexpr std::size_t kNonceBytes = 12;
@@ -19,8 +19,8 @@ constexpr std::string_view kVersion = "v1";
 bool validKeyId(std::string_view id) {
   if (id.empty() || id.size() > 32) return false;
   for (char c : id) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-                    c == '-';
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -42,7 +42,8 @@ std::string_view trim(std::string_view s) {
 
 Status formatError() { return Status::error("SECRET_BOX_FORMAT", "sealed value is malformed"); }
 Status openFailed() {
-  return Status::error("SECRET_BOX_OPEN_FAILED", "sealed value cannot be opened (wrong key, wrong context or tampered)");
+  return Status::error("SECRET_BOX_OPEN_FAILED",
+                       "sealed value cannot be opened (wrong key, wrong context or tampered)");
 }
 Status boxFailed() { return Status::error("SECRET_BOX_FAILED", "encryption library failure"); }
 
@@ -111,7 +112,9 @@ Result<SecretBox> SecretBox::fromKeyFile(const std::string& path) {
   return box;
 }
 
-Result<SecretBox> SecretBox::fromSecret(const Secret& secret) { return fromKeyText(secret.reveal()); }
+Result<SecretBox> SecretBox::fromSecret(const Secret& secret) {
+  return fromKeyText(secret.reveal());
+}
 
 const std::string& SecretBox::currentKeyId() const { return ring_->keys.back().id; }
 
@@ -135,19 +138,23 @@ Result<std::string> SecretBox::seal(std::string_view plaintext, std::string_view
   int len = 0;
   int total = 0;
   if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(kNonceBytes), nullptr) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(kNonceBytes),
+                          nullptr) != 1 ||
       EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, key.bytes.data(),
                          reinterpret_cast<const unsigned char*>(nonce->data())) != 1 ||
-      EVP_EncryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(fullAad.data()),
+      EVP_EncryptUpdate(ctx.get(), nullptr, &len,
+                        reinterpret_cast<const unsigned char*>(fullAad.data()),
                         static_cast<int>(fullAad.size())) != 1 ||
-      EVP_EncryptUpdate(ctx.get(), outPtr, &len, reinterpret_cast<const unsigned char*>(plaintext.data()),
+      EVP_EncryptUpdate(ctx.get(), outPtr, &len,
+                        reinterpret_cast<const unsigned char*>(plaintext.data()),
                         static_cast<int>(plaintext.size())) != 1) {
     return boxFailed();
   }
   total = len;
   if (EVP_EncryptFinal_ex(ctx.get(), outPtr + total, &len) != 1) return boxFailed();
   total += len;
-  if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagBytes), outPtr + total) != 1) {
+  if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagBytes),
+                          outPtr + total) != 1) {
     return boxFailed();
   }
   out.resize(static_cast<std::size_t>(total) + kTagBytes);
@@ -170,14 +177,15 @@ Result<std::string> SecretBox::open(std::string_view sealed, std::string_view aa
     if (k.id == parts[1]) key = &k;
   }
   if (key == nullptr) {
-    return validKeyId(parts[1])
-               ? Status::error("SECRET_BOX_UNKNOWN_KEY", "sealed with key id '" + std::string(parts[1]) +
-                                                             "', which is not in the key ring")
-               : formatError();
+    return validKeyId(parts[1]) ? Status::error("SECRET_BOX_UNKNOWN_KEY",
+                                                "sealed with key id '" + std::string(parts[1]) +
+                                                    "', which is not in the key ring")
+                                : formatError();
   }
   auto nonce = base64Decode(parts[2]);
   auto body = base64Decode(parts[3]);
-  if (!nonce || !body || nonce->size() != kNonceBytes || body->size() < kTagBytes) return formatError();
+  if (!nonce || !body || nonce->size() != kNonceBytes || body->size() < kTagBytes)
+    return formatError();
   const std::string fullAad = std::string(kVersion) + ":" + key->id + ":" + std::string(aad);
   const std::size_t cipherLen = body->size() - kTagBytes;
   auto* bodyPtr = reinterpret_cast<unsigned char*>(body->data());
@@ -187,19 +195,23 @@ Result<std::string> SecretBox::open(std::string_view sealed, std::string_view aa
   std::string plain(cipherLen, '\0');
   int len = 0;
   if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(kNonceBytes), nullptr) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(kNonceBytes),
+                          nullptr) != 1 ||
       EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, key->bytes.data(),
                          reinterpret_cast<const unsigned char*>(nonce->data())) != 1 ||
-      EVP_DecryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(fullAad.data()),
+      EVP_DecryptUpdate(ctx.get(), nullptr, &len,
+                        reinterpret_cast<const unsigned char*>(fullAad.data()),
                         static_cast<int>(fullAad.size())) != 1 ||
       EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(plain.data()), &len, bodyPtr,
                         static_cast<int>(cipherLen)) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagBytes), bodyPtr + cipherLen) != 1) {
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagBytes),
+                          bodyPtr + cipherLen) != 1) {
     OPENSSL_cleanse(plain.data(), plain.size());
     return boxFailed();
   }
   int finalLen = 0;
-  if (EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(plain.data()) + len, &finalLen) != 1) {
+  if (EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(plain.data()) + len,
+                          &finalLen) != 1) {
     OPENSSL_cleanse(plain.data(), plain.size());
     return openFailed();  // AU5: tampering or wrong key is an error, never garbage
   }
@@ -207,4 +219,4 @@ Result<std::string> SecretBox::open(std::string_view sealed, std::string_view aa
   return plain;
 }
 
-}  // namespace berichtd::auth
+}  // namespace berichtd::crypto

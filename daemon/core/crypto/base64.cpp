@@ -1,12 +1,14 @@
-#include "auth/base64.hpp"
+#include "core/crypto/base64.hpp"
 
 #include <cstdint>
 
-namespace berichtd::auth {
+namespace berichtd::crypto {
 namespace {
 
-constexpr std::string_view kStd = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-constexpr std::string_view kUrl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr std::string_view kStd =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view kUrl =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 int decodeChar(char c, Base64Alphabet alphabet) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
@@ -22,7 +24,9 @@ int decodeChar(char c, Base64Alphabet alphabet) {
   return -1;
 }
 
-Status invalid(const std::string& why) { return Status::error("BASE64_INVALID", "invalid Base64: " + why); }
+Status invalid(const std::string& why) {
+  return Status::error("BASE64_INVALID", "invalid Base64: " + why);
+}
 
 }  // namespace
 
@@ -32,9 +36,10 @@ std::string base64Encode(std::string_view bytes, Base64Alphabet alphabet, bool p
   out.reserve((bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
-    const std::uint32_t n = (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16) |
-                            (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8) |
-                            static_cast<unsigned char>(bytes[i + 2]);
+    const std::uint32_t n =
+        (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16) |
+        (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8) |
+        static_cast<unsigned char>(bytes[i + 2]);
     out.push_back(table[(n >> 18) & 63]);
     out.push_back(table[(n >> 12) & 63]);
     out.push_back(table[(n >> 6) & 63]);
@@ -47,8 +52,9 @@ std::string base64Encode(std::string_view bytes, Base64Alphabet alphabet, bool p
     out.push_back(table[(n >> 12) & 63]);
     if (pad) out += "==";
   } else if (rest == 2) {
-    const std::uint32_t n = (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16) |
-                            (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8);
+    const std::uint32_t n =
+        (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16) |
+        (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8);
     out.push_back(table[(n >> 18) & 63]);
     out.push_back(table[(n >> 12) & 63]);
     out.push_back(table[(n >> 6) & 63]);
@@ -84,4 +90,4 @@ Result<std::string> base64Decode(std::string_view text, Base64Alphabet alphabet)
   return out;
 }
 
-}  // namespace berichtd::auth
+}  // namespace berichtd::crypto
