@@ -420,6 +420,16 @@ const std::vector<Section>& sections() {
           row("queue_limit", Type::Whole, &C::bus, &BusConfig::queueLimit, 1, 10000000),
           row("max_message_bytes", Type::Whole, &C::bus, &BusConfig::maxMessageBytes, 1024, kGiB),
           row("max_retries", Type::Whole, &C::bus, &BusConfig::maxRetries, 0, 100)}});
+    s.push_back(
+        {"messages",
+         {row("max_body_bytes", Type::Whole, &C::messages, &MessagesConfig::maxBodyBytes, 1, kGiB),
+          row("max_recipients", Type::Whole, &C::messages, &MessagesConfig::maxRecipients, 1, 10000),
+          row("master_key", Type::SecretRef, &C::messages, &MessagesConfig::masterKey),
+          row("idempotency_hours", Type::Whole, &C::messages, &MessagesConfig::idempotencyHours, 1, 24 * 365),
+          row("max_attempts", Type::Whole, &C::messages, &MessagesConfig::maxAttempts, 1, 1000),
+          row("retry_base_ms", Type::Whole, &C::messages, &MessagesConfig::retryBaseMs, 1, 3600000),
+          row("retry_max_ms", Type::Whole, &C::messages, &MessagesConfig::retryMaxMs, 1, 86400000)}});
+    s.push_back({"activation", {row("deadline", Type::Iso8601, &C::activation, &ActivationConfig::deadline)}});
     s.push_back({"log",
                  {row("level", Type::Enum, &C::log, &LogConfig::level, 0, 0,
                       {"debug", "information", "warning", "error"})}});

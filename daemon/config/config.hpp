@@ -18,7 +18,7 @@ namespace berichtd::config {
 struct HttpConfig {
   std::string listen = "127.0.0.1:8080";            // host:port; port 0 picks a free port
   std::string publicUrl = "http://127.0.0.1:8080";  // base of links and webhook URLs
-  std::size_t maxBodyBytes = 1024 * 1024;           // larger request bodies answer 413
+  std::size_t maxBodyBytes = 8 * 1024 * 1024;       // larger request bodies answer 413
   int maxThreads = 16;
   int maxQueued = 64;
   int drainTimeoutMs = 10000;  // SIGTERM: how long in-flight requests may finish
@@ -52,6 +52,23 @@ struct BusConfig {
   int maxRetries = 1;                             // resends of a request whose worker died
 };
 
+struct MessagesConfig {
+  std::size_t maxBodyBytes = 1024 * 1024;  // larger bodies answer MESSAGE_TOO_LARGE (issue 4: 1 MiB)
+  int maxRecipients = 50;                  // distinct recipients per message
+  // AES-256-GCM key ring ({file: PATH}, `keyid:64-hex` per line) wrapping the per-account data
+  // keys that seal subjects and bodies (D1). Without it the messages API is off.
+  std::optional<Secret> masterKey;
+  int idempotencyHours = 24;  // a retry with the same Idempotency-Key within this returns the first answer
+  int maxAttempts = 8;        // delivery attempts before a job becomes a dead letter (D3)
+  int retryBaseMs = 1000;     // first retry delay; doubles per attempt, with jitter
+  int retryMaxMs = 300000;    // cap of the retry delay
+};
+
+struct ActivationConfig {
+  // AC4: from this moment messages to non-activated recipients are refused.
+  std::string deadline = "2026-03-01T00:00:00+01:00";
+};
+
 struct LogConfig {
   std::string level = "information";  // debug | information | warning | error
 };
@@ -78,6 +95,8 @@ struct Config {
   StorageConfig storage;
   ClockConfig clock;
   BusConfig bus;
+  MessagesConfig messages;
+  ActivationConfig activation;
   LogConfig log;
   PluginsConfig plugins;
 };

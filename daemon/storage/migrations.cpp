@@ -66,6 +66,41 @@ CREATE TABLE request_tokens (
 );
 CREATE INDEX request_tokens_account ON request_tokens (account_id);
 )sql"},
+      // Messages (SPEC D1-D3, AC4). Each account's copy of a message (the sender's `sent` copy,
+      // each recipient's `inbox` copy) holds subject, body and declaratie sealed with THAT
+      // account's data key (AES-256-GCM), which account_data_keys keeps wrapped by the master key
+      // from a {file:} secret: deleting an account's data key makes its copies unreadable (R3).
+      // idempotency_key is unique per sender (D3); deliveries are outbox rows.
+      {4, "messages", R"sql(
+CREATE TABLE account_data_keys (
+  account_id {{BIGINT}} PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  wrapped_key TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE messages (
+  id {{ID}},
+  sender_id {{BIGINT}} NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  sender_agb TEXT NOT NULL,
+  type TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  idempotency_key TEXT,
+  request_hash TEXT,
+  UNIQUE (sender_id, idempotency_key)
+);
+CREATE TABLE message_copies (
+  message_id {{BIGINT}} NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  account_id {{BIGINT}} NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  box TEXT NOT NULL,
+  agb_code TEXT NOT NULL,
+  sealed_subject TEXT NOT NULL,
+  sealed_body TEXT NOT NULL,
+  sealed_declaratie TEXT,
+  state TEXT NOT NULL,
+  delivered_at TEXT,
+  PRIMARY KEY (message_id, account_id, box)
+);
+CREATE INDEX message_copies_box ON message_copies (account_id, box, message_id);
+)sql"},
   };
   return kMigrations;
 }

@@ -123,6 +123,14 @@ const InvalidCase kInvalid[] = {
      "clock:\n  mode: manual\n  start: yesterday\n",
      {},
      {"t.yaml:3:10: clock.start: expected an ISO 8601 time, got 'yesterday'"}},
+    {"ActivationDeadline",
+     "activation:\n  deadline: 1 maart\n",
+     {},
+     {"t.yaml:2:13: activation.deadline: expected an ISO 8601 time, got '1 maart'"}},
+    {"MessagesRecipientsRange",
+     "messages:\n  max_recipients: 0\n",
+     {},
+     {"t.yaml:2:19: messages.max_recipients: 0 is out of range (1-10000)"}},
     {"SyntaxError",
      "http:\n  listen: [1, 2\n",
      {},
@@ -210,7 +218,7 @@ TEST(ConfigLoad, EmptyDocumentGivesDefaults) {
   const Config& c = *r.config;
   Config d;
   EXPECT_EQ(c.http.listen, d.http.listen);
-  EXPECT_EQ(c.http.maxBodyBytes, 1024u * 1024u);
+  EXPECT_EQ(c.http.maxBodyBytes, 8u * 1024u * 1024u);
   EXPECT_EQ(c.storage.url, "sqlite://state/berichtd.db");
   EXPECT_EQ(c.clock.mode, "system");
   EXPECT_FALSE(c.clock.start.has_value());
@@ -218,6 +226,11 @@ TEST(ConfigLoad, EmptyDocumentGivesDefaults) {
   EXPECT_EQ(c.log.level, "information");
   EXPECT_EQ(c.plugins.dir, "build/plugins");
   EXPECT_TRUE(c.plugins.entries.empty());
+  EXPECT_EQ(c.messages.maxBodyBytes, 1024u * 1024u);  // issue 4: bodies up to 1 MiB
+  EXPECT_EQ(c.messages.maxRecipients, 50);
+  EXPECT_FALSE(c.messages.masterKey.has_value());
+  EXPECT_EQ(c.messages.idempotencyHours, 24);
+  EXPECT_EQ(c.activation.deadline, "2026-03-01T00:00:00+01:00");  // AC4
   EXPECT_EQ(c.path, "t.yaml");
 }
 
@@ -531,7 +544,9 @@ TEST(ConfigSchema, RowsMatchStructDefaults) {
       if (r.path == p) return r;
     return SchemaRow{};
   };
-  EXPECT_EQ(find("http.max_body_bytes").defaultValue, "1048576");
+  EXPECT_EQ(find("http.max_body_bytes").defaultValue, "8388608");
+  EXPECT_EQ(find("messages.max_body_bytes").defaultValue, "1048576");
+  EXPECT_EQ(find("activation.deadline").defaultValue, "2026-03-01T00:00:00+01:00");
   EXPECT_EQ(find("http.max_body_bytes").type, "whole number 1-1073741824");
   EXPECT_EQ(find("log.level").type, "debug|information|warning|error");
   EXPECT_EQ(find("storage.url").defaultValue, "sqlite://state/berichtd.db");

@@ -1,0 +1,256 @@
+#include "messages/message_store.hpp"
+
+#include <Poco/Data/LOB.h>
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/JSON/Object.h>
+
+#include <chrono>
+#include <sstream>
+#include <stdexcept>
+
+namespace berichtd::messages {
+
+namespace {
+
+using namespace Poco::Data::Keywords;
+
+// Carries a Status out of a transaction body, rolling the transaction back.
+struct Abort : std::runtime_error {
+  explicit Abort(Status s) : std::runtime_error(s.code()), status(std::move(s)) {}
+  Status status;
+};
+
+template <typename T>
+T orAbort(Result<T> r) {
+  if (!r) throw Abort(r.status());
+  return std::move(r).value();
+}
+
+std::string aad(int64_t messageId, int64_t accountId, const std::string& box, const char* field) {
+  return "msg:" + std::to_string(messageId) + ":" + std::to_string(accountId) + ":" + box + ":" +
+         field;
+}
+
+}  // namespace
+
+std::string declaratieJson(const Declaratie& d) {
+  Poco::JSON::Object o;
+  o.set("patient_reference", d.patientReference);
+  o.set("treatment_date", d.treatmentDate);
+  o.set("treatment_code", d.treatmentCode);
+  o.set("amount_cents", d.amountCents.value_or(0));
+  std::ostringstream out;
+  o.stringify(out);
+  return out.str();
+}
+
+Result<std::optional<Submitted>> MessageStore::findByKey(Poco::Data::Session& tx,
+                                                         const Submission& s) {
+  Poco::Int64 sender = s.senderId;
+  std::string key = *s.idempotencyKey;
+  std::vector<Poco::Int64> ids;
+  std::vector<std::string> hashes, created;
+  tx << db_.sql(
+      "SELECT id, request_hash, created_at FROM messages WHERE sender_id = ? AND idempotency_key = "
+      "?"),
+      into(ids), into(hashes), into(created), use(sender), use(key), now;
+  if (ids.empty()) return std::optional<Submitted>();
+  const auto at = parseIso8601(created.front());
+  const bool fresh = at && clock_.now() - *at < std::chrono::hours(idempotencyHours_);
+  if (!fresh) {
+    // An old use of the key is forgotten (D3: 24 h); the new request runs as new.
+    Poco::Int64 old = ids.front();
+    tx << db_.sql("UPDATE messages SET idempotency_key = NULL WHERE id = ?"), use(old), now;
+    return std::optional<Submitted>();
+  }
+  if (hashes.front() != s.requestHash) {
+    return Status::error(
+        "IDEMPOTENCY_KEY_REUSED",
+        "this Idempotency-Key was already used for a different message in the last " +
+            std::to_string(idempotencyHours_) + " hours");
+  }
+  return std::optional<Submitted>(Submitted{ids.front(), true});
+}
+
+Result<Submitted> MessageStore::submit(const Submission& s) {
+  for (int attempt = 0;; ++attempt) {
+    Submitted out;
+    Status refused;
+    Status st = db_.transact([&](Poco::Data::Session& tx) {
+      if (s.idempotencyKey) {
+        auto earlier = findByKey(tx, s);
+        if (!earlier) {
+          refused = earlier.status();
+          return;
+        }
+        if (earlier->has_value()) {
+          out = **earlier;
+          return;
+        }
+      }
+      const std::string nowText =
+          formatIso8601(clock_.now());  // (not `now`: that is Poco's keyword)
+      Poco::Int64 sender = s.senderId;
+      std::string senderAgb = s.senderAgb, type = s.draft.type, hash = s.requestHash;
+      Poco::Nullable<std::string> key;
+      if (s.idempotencyKey) key = *s.idempotencyKey;
+      std::string created = nowText;
+      Poco::Int64 id = 0;
+      tx << db_.sql(
+          "INSERT INTO messages (sender_id, sender_agb, type, created_at, idempotency_key, "
+          "request_hash) "
+          "VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
+          use(sender), use(senderAgb), use(type), use(created), use(key), use(hash), into(id), now;
+      out.messageId = id;
+      const std::optional<std::string> declaratie =
+          s.draft.declaratie ? std::optional<std::string>(declaratieJson(*s.draft.declaratie))
+                             : std::nullopt;
+
+      auto insertCopy = [&](int64_t accountId, const std::string& box, const std::string& agb,
+                            const std::string& state) {
+        const crypto::SecretBox copyKey = orAbort(keys_.forAccount(tx, accountId));
+        std::string subject =
+            orAbort(copyKey.seal(s.draft.subject, aad(id, accountId, box, "subject")));
+        std::string body = orAbort(copyKey.seal(s.draft.body, aad(id, accountId, box, "body")));
+        Poco::Nullable<std::string> decl;
+        if (declaratie)
+          decl = orAbort(copyKey.seal(*declaratie, aad(id, accountId, box, "declaratie")));
+        Poco::Int64 account = accountId;
+        std::string b = box, a = agb, st2 = state;
+        tx << db_.sql(
+            "INSERT INTO message_copies (message_id, account_id, box, agb_code, sealed_subject, "
+            "sealed_body, sealed_declaratie, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+            use(id), use(account), use(b), use(a), use(subject), use(body), use(decl), use(st2),
+            now;
+      };
+      insertCopy(s.senderId, "sent", s.senderAgb, "sent");
+      for (const auto& r : s.recipients) {
+        const bool hold = r.action == RecipientAction::kHold;
+        insertCopy(r.accountId, "inbox", r.agbCode, hold ? "held" : "pending");
+        if (hold) continue;  // AC4: delivered once the account activates
+        // D3: the delivery job commits with the message (transactional outbox).
+        std::string service = "delivery", action = "deliver", headers = "{}", state = "pending";
+        std::string jobKey = "deliver:" + std::to_string(id) + ":" + std::to_string(r.accountId);
+        const std::string json = "{\"message_id\":" + std::to_string(id) +
+                                 ",\"recipient_id\":" + std::to_string(r.accountId) + "}";
+        Poco::Data::BLOB body(reinterpret_cast<const unsigned char*>(json.data()), json.size());
+        int attempts = 0;
+        std::string next = nowText, at = nowText;
+        tx << db_.sql(
+            "INSERT INTO outbox (service, action, idempotency_key, headers, body, state, attempts, "
+            "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            use(service), use(action), use(jobKey), use(headers), use(body), use(state),
+            use(attempts), use(next), use(at), now;
+      }
+    });
+    if (!refused.isOk()) return refused;
+    if (st) return out;
+    // A concurrent submit with the same key won the UNIQUE race: answer as its replay.
+    if (s.idempotencyKey && attempt == 0 && st.code() == "STORAGE_ERROR") continue;
+    return st;
+  }
+}
+
+Result<std::vector<StoredMessage>> MessageStore::list(int64_t accountId, const std::string& box) {
+  auto key = keys_.existing(accountId);
+  if (!key) {
+    if (key.status().code() == "NOT_FOUND")
+      return std::vector<StoredMessage>();  // nothing readable
+    return key.status();
+  }
+  std::vector<StoredMessage> out;
+  Status st = db_.transact([&](Poco::Data::Session& tx) {
+    Poco::Int64 account = accountId;
+    std::string b = box;
+    Poco::Data::Statement select(tx);
+    select << db_.sql(
+        std::string("SELECT c.message_id, m.sender_agb, m.type, m.created_at, c.sealed_subject, "
+                    "c.state FROM message_copies c JOIN messages m ON m.id = c.message_id "
+                    "WHERE c.account_id = ? AND c.box = ?") +
+        (box == "inbox" ? " AND c.state = 'delivered'" : "") +
+        " ORDER BY c.message_id DESC LIMIT 500"),
+        use(account), use(b), now;
+    Poco::Data::RecordSet rows(select);
+    for (bool more = rows.moveFirst(); more; more = rows.moveNext()) {
+      StoredMessage m;
+      m.id = rows.value(0).convert<Poco::Int64>();
+      m.from = rows.value(1).convert<std::string>();
+      m.type = rows.value(2).convert<std::string>();
+      m.createdAt = rows.value(3).convert<std::string>();
+      m.subject = orAbort(
+          key->open(rows.value(4).convert<std::string>(), aad(m.id, accountId, box, "subject")));
+      m.state = rows.value(5).convert<std::string>();
+      out.push_back(std::move(m));
+    }
+    for (auto& m : out) {
+      Poco::Int64 id = m.id;
+      std::vector<std::string> agbs, states;
+      tx << db_.sql(
+          "SELECT agb_code, state FROM message_copies WHERE message_id = ? AND box = 'inbox' "
+          "ORDER BY agb_code"),
+          into(agbs), into(states), use(id), now;
+      for (std::size_t i = 0; i < agbs.size(); ++i) m.deliveries.push_back({agbs[i], states[i]});
+    }
+  });
+  if (!st) return st;
+  return out;
+}
+
+Result<StoredMessage> MessageStore::get(int64_t accountId, int64_t messageId) {
+  auto key = keys_.existing(accountId);
+  const Status notFound = Status::error("NOT_FOUND", "no such message");
+  if (!key) return key.status().code() == "NOT_FOUND" ? notFound : key.status();
+  std::optional<StoredMessage> found;
+  Status st = db_.transact([&](Poco::Data::Session& tx) {
+    Poco::Int64 account = accountId, id = messageId;
+    Poco::Data::Statement select(tx);
+    // The sent copy first; an inbox copy only once delivered.
+    select << db_.sql(
+        "SELECT c.box, m.sender_agb, m.type, m.created_at, c.sealed_subject, c.sealed_body, "
+        "c.sealed_declaratie, c.state FROM message_copies c JOIN messages m ON m.id = c.message_id "
+        "WHERE c.account_id = ? AND c.message_id = ? AND (c.box = 'sent' OR c.state = 'delivered') "
+        "ORDER BY c.box DESC"),
+        use(account), use(id), now;
+    Poco::Data::RecordSet rows(select);
+    if (!rows.moveFirst()) return;
+    const std::string box = rows.value(0).convert<std::string>();
+    StoredMessage m;
+    m.id = messageId;
+    m.from = rows.value(1).convert<std::string>();
+    m.type = rows.value(2).convert<std::string>();
+    m.createdAt = rows.value(3).convert<std::string>();
+    m.subject = orAbort(
+        key->open(rows.value(4).convert<std::string>(), aad(messageId, accountId, box, "subject")));
+    m.body = orAbort(
+        key->open(rows.value(5).convert<std::string>(), aad(messageId, accountId, box, "body")));
+    if (!rows.value(6).isEmpty()) {
+      m.declaratie = orAbort(key->open(rows.value(6).convert<std::string>(),
+                                       aad(messageId, accountId, box, "declaratie")));
+    }
+    m.state = rows.value(7).convert<std::string>();
+    std::vector<std::string> agbs, states;
+    tx << db_.sql(
+        "SELECT agb_code, state FROM message_copies WHERE message_id = ? AND box = 'inbox' ORDER "
+        "BY agb_code"),
+        into(agbs), into(states), use(id), now;
+    for (std::size_t i = 0; i < agbs.size(); ++i) m.deliveries.push_back({agbs[i], states[i]});
+    found = std::move(m);
+  });
+  if (!st) return st;
+  if (!found) return notFound;
+  return *found;
+}
+
+Status MessageStore::markDelivered(int64_t messageId, int64_t recipientId) {
+  return db_.transact([&](Poco::Data::Session& tx) {
+    Poco::Int64 id = messageId, account = recipientId;
+    std::string at = formatIso8601(clock_.now());
+    tx << db_.sql(
+        "UPDATE message_copies SET state = 'delivered', delivered_at = ? WHERE message_id = ? AND "
+        "account_id = ? AND box = 'inbox' AND state <> 'delivered'"),
+        use(at), use(id), use(account), now;
+  });
+}
+
+}  // namespace berichtd::messages

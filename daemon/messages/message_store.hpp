@@ -1,0 +1,97 @@
+// MessageStore: accepted messages, each account's sealed copy, and their deliveries (SPEC D1, D3,
+// AC4) in the daemon's database (migration 4). docs/messages.md "Storage and delivery".
+//
+// Contract
+// - submit(): in ONE transaction — the idempotency check, the message row, the sender's `sent`
+//   copy and one `inbox` copy per recipient (each sealed with its own account's data key; AAD
+//   "msg:<id>:<account>:<box>:<field>"), and one outbox job per recipient to deliver
+//   (service `delivery`, action `deliver`, idempotency key "deliver:<id>:<account>"). A held
+//   recipient (AC4, before the deadline) gets its copy in state `held` and no job yet. Nothing
+//   is visible or sent before the commit; after it, nothing is lost (D3).
+// - Idempotency (D3): with a key, a second submit by the same sender within idempotencyHours
+//   returns the first message's id (replay = true) and writes nothing; with a different request
+//   hash it is IDEMPOTENCY_KEY_REUSED. An older use of the key is forgotten. Two concurrent
+//   submits with one key: one wins, the other gets its answer.
+// - list(account, box): newest first. `inbox` shows only delivered copies; `sent` every message
+//   the account sent, with each recipient's delivery state.
+// - get(account, id): the account's copy with its body: its delivered inbox copy or its sent
+//   copy; NOT_FOUND otherwise (also for another account's message).
+// - markDelivered(message, recipient): the inbox copy becomes visible; idempotent.
+// Plain text never reaches the database or a log: only sealed values are stored.
+// Thread-safety: all methods are thread-safe.
+#pragma once
+
+#include <berichtd/status.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "messages/data_keys.hpp"
+#include "messages/message_rules.hpp"
+#include "storage/database.hpp"
+
+namespace berichtd::messages {
+
+struct RecipientPlan {
+  int64_t accountId = 0;
+  std::string agbCode;
+  RecipientAction action = RecipientAction::kDeliver;  // kDeliver or kHold
+};
+
+struct Submission {
+  int64_t senderId = 0;
+  std::string senderAgb;
+  MessageDraft draft;  // validated
+  std::vector<RecipientPlan> recipients;
+  std::optional<std::string> idempotencyKey;
+  std::string requestHash;  // SHA-256 of the canonical request, to catch a reused key
+};
+
+struct Submitted {
+  int64_t messageId = 0;
+  bool replay = false;  // the answer of an earlier submit with the same key
+};
+
+struct Delivery {
+  std::string to;     // recipient AGB code
+  std::string state;  // held | pending | delivered | dead
+};
+
+struct StoredMessage {
+  int64_t id = 0;
+  std::string from;  // sender AGB code
+  std::vector<Delivery> deliveries;
+  std::string subject;
+  std::string type;
+  std::string createdAt;
+  std::string state;                      // inbox: delivered; sent: sent
+  std::optional<std::string> body;        // only from get()
+  std::optional<std::string> declaratie;  // JSON text, only from get()
+};
+
+class MessageStore {
+ public:
+  MessageStore(storage::Database& db, const Clock& clock, const DataKeys& keys,
+               int idempotencyHours)
+      : db_(db), clock_(clock), keys_(keys), idempotencyHours_(idempotencyHours) {}
+
+  Result<Submitted> submit(const Submission& s);
+  Result<std::vector<StoredMessage>> list(int64_t accountId, const std::string& box);
+  Result<StoredMessage> get(int64_t accountId, int64_t messageId);
+  Status markDelivered(int64_t messageId, int64_t recipientId);
+
+ private:
+  Result<std::optional<Submitted>> findByKey(Poco::Data::Session& session, const Submission& s);
+
+  storage::Database& db_;
+  const Clock& clock_;
+  const DataKeys& keys_;
+  int idempotencyHours_;
+};
+
+// "{"patient_reference":…}" — the declaratie as stored (sealed) and answered.
+std::string declaratieJson(const Declaratie& d);
+
+}  // namespace berichtd::messages
