@@ -122,6 +122,32 @@ Status Daemon::start(config::Config cfg) {
   authDeps.clock = clock_.get();
   authRoutes_ = std::make_unique<AuthRoutes>(std::move(authDeps));
 
+  if (c.messages.masterKey) {
+    auto master = crypto::SecretBox::fromSecret(*c.messages.masterKey);
+    if (!master) return Status::error("CONFIG_INVALID", "messages.master_key: " + master.status().message());
+    dataKeys_ = std::make_unique<messages::DataKeys>(*database_, *clock_, *master);
+    messageStore_ = std::make_unique<messages::MessageStore>(*database_, *clock_, *dataKeys_, c.messages.idempotencyHours);
+    messages::RetryPolicy retry{c.messages.maxAttempts, std::chrono::milliseconds(c.messages.retryBaseMs),
+                                std::chrono::milliseconds(c.messages.retryMaxMs)};
+    dispatcher_ = std::make_unique<messages::OutboxDispatcher>(
+        *database_, *clock_, *messageStore_,
+        [this](Message m, std::chrono::milliseconds t) { return callService(std::move(m), t); }, retry,
+        std::chrono::milliseconds(c.bus.requestTimeoutMs));
+    dispatcher_->start();
+  } else {
+    log.warning("messages.master_key is not set: the messages API answers 503");
+  }
+  MessageRouteDeps messageDeps;
+  messageDeps.auth = authRoutes_.get();
+  messageDeps.accounts = accounts_.get();
+  messageDeps.store = messageStore_.get();
+  messageDeps.clock = clock_.get();
+  messageDeps.config = [this] { return currentConfig(); };
+  messageDeps.wakeDispatcher = [this] {
+    if (dispatcher_) dispatcher_->wake();
+  };
+  messageRoutes_ = std::make_unique<MessageRoutes>(std::move(messageDeps));
+
   DaemonRoutes routes(*this);
   http::HttpServerOptions pub;
   pub.listen = c.http.listen;
@@ -214,11 +240,15 @@ void Daemon::stop() {
   if (public_) public_->stop();
   if (admin_) admin_->stop();
   if (watchdog_) watchdog_->stop();
+  if (dispatcher_) dispatcher_->stop();  // before the bus it calls goes away
   if (plugins_) plugins_->stop();
   bus_.reset();
   if (broker_) broker_->stop();
   plugins_.reset();
   broker_.reset();
+  dispatcher_.reset();
+  messageStore_.reset();
+  dataKeys_.reset();
   accounts_.reset();
   database_.reset();
 }

@@ -9,12 +9,14 @@
 
 #include "accounts/account_store.hpp"
 #include "app/auth_routes.hpp"
+#include "app/message_routes.hpp"
 #include "app/systemd_notify.hpp"
 #include "bus/broker.hpp"
 #include "bus/client.hpp"
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "http/http_server.hpp"
+#include "messages/outbox_dispatcher.hpp"
 #include "plugin/plugin_manager.hpp"
 #include "storage/database.hpp"
 
@@ -69,6 +71,11 @@ class Daemon {
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<accounts::AccountStore> accounts_;  // over database_, after migrate()
   std::unique_ptr<AuthRoutes> authRoutes_;             // /api/v1 login etc.; outlives the listeners
+  // Messages (when messages.master_key is set): keys, store, outbox dispatcher, routes.
+  std::unique_ptr<messages::DataKeys> dataKeys_;
+  std::unique_ptr<messages::MessageStore> messageStore_;
+  std::unique_ptr<messages::OutboxDispatcher> dispatcher_;
+  std::unique_ptr<MessageRoutes> messageRoutes_;
   zmq::context_t context_{1};
   std::unique_ptr<bus::Broker> broker_;
   std::unique_ptr<bus::BusClient> bus_;

@@ -56,6 +56,7 @@ http::Router DaemonRoutes::publicRouter() {
   });
   // Login, sessions, recovery and activation (API.md; the `auth` service).
   d.authRoutes_->addTo(r);
+  d.messageRoutes_->addTo(r);
   // The knowledge base every error's `help` link points at (D2).
   auto kennisbank = [&d](const std::string& code, http::HttpResponse& res) {
     auto page = http::knowledgePage(d.currentConfig()->http.kennisbankDir, code);
@@ -247,6 +248,54 @@ http::Router DaemonRoutes::adminRouter() {
 
   // Diagnostics: one request to a bus service, its reply body returned as is. Lets an operator
   // (and the tests) see a plugin answer without any product endpoint in between.
+  // Dead letters (SPEC D3; berichtctl deadletter list|replay ID).
+  r.add("GET", "/admin/v1/deadletters", guarded([&d](const http::HttpRequest&, http::HttpResponse& res) {
+    if (!d.dispatcher_) {
+      http::setError(res, 503, "SERVICE_UNAVAILABLE", "messages are not configured on this server");
+      return;
+    }
+    auto list = d.dispatcher_->deadLetters();
+    if (!list) {
+      http::setError(res, 500, list.status());
+      return;
+    }
+    Poco::JSON::Array arr;
+    for (const auto& dl : *list) {
+      Poco::JSON::Object o;
+      o.set("id", dl.id);
+      o.set("service", dl.service);
+      o.set("action", dl.action);
+      o.set("attempts", dl.attempts);
+      o.set("last_error", dl.lastError);
+      o.set("created_at", dl.createdAt);
+      arr.add(o);
+    }
+    Poco::JSON::Object out;
+    out.set("deadletters", arr);
+    res.body = stringify(out);
+  }));
+  r.add("POST", "/admin/v1/deadletters/{id}/replay",
+        guarded([&d](const http::HttpRequest& req, http::HttpResponse& res) {
+          if (!d.dispatcher_) {
+            http::setError(res, 503, "SERVICE_UNAVAILABLE", "messages are not configured on this server");
+            return;
+          }
+          int64_t id = 0;
+          try {
+            id = std::stoll(req.params.at("id"));
+          } catch (...) {
+            http::setError(res, 404, "NOT_FOUND", "no dead letter with this id");
+            return;
+          }
+          if (Status s = d.dispatcher_->replay(id); !s) {
+            http::setError(res, s.code() == "NOT_FOUND" ? 404 : 500, s);
+            return;
+          }
+          Poco::JSON::Object out;
+          out.set("id", id);
+          out.set("state", "pending");
+          res.body = stringify(out);
+        }));
   r.add("POST", "/admin/v1/bus/{service}/{action}",
         guarded([&d](const http::HttpRequest& req, http::HttpResponse& res) {
           Message m;

@@ -113,12 +113,14 @@ TEST(Daemon, TheShippedConfigurationStartsAndAnswersHealthz) {
                        "bus.endpoint=ipc://" + dir.path() + "/bus.sock", "--set",
                        std::string("plugins.dir=") + BERICHTD_PLUGIN_DIR, "--set",
                        "plugins.auth-totp.secret_key={file: " + dir.write("auth.key", "k1:" + std::string(64, 'b') + "\n") + "}",
-                       "--set", "plugins.auth-totp.common_passwords=" + std::string(BERICHTD_SOURCE_DIR) + "/conf/common-passwords.txt"}))
+                       "--set", "plugins.auth-totp.common_passwords=" + std::string(BERICHTD_SOURCE_DIR) + "/conf/common-passwords.txt",
+                       "--set", "messages.master_key={file: " + dir.write("messages.key", "m1:" + std::string(64, 'b') + "\n") + "}"}))
       << d.output();
   EXPECT_EQ(httpRequest(d.url(), "GET", "/healthz").status, 200);
   auto ready = httpRequest(d.url(), "GET", "/readyz");
   EXPECT_EQ(ready.status, 200) << ready.body;
   EXPECT_NE(ready.body.find("service:auth"), std::string::npos) << ready.body;
+  EXPECT_NE(ready.body.find("service:delivery"), std::string::npos) << ready.body;
   d.signal(SIGTERM);
   EXPECT_EQ(d.waitExit(std::chrono::seconds(15)), 0);
 }

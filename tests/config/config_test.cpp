@@ -481,6 +481,7 @@ TEST(ConfigFile, ShippedExampleIsValidAndHoldsTheDefaults) {
   fs::create_directories(dir.path() / "state");
   dir.write("state/admin.token", "local-admin-token\n");
   dir.write("state/auth.key", "k1:" + std::string(64, 'c') + "\n");
+  dir.write("state/messages.key", "m1:" + std::string(64, 'c') + "\n");
   fs::copy_file(fs::path(BERICHTD_SOURCE_DIR) / "conf/berichtd.yaml",
                 dir.path() / "conf/berichtd.yaml");
   LoadResult r = loadConfigFile((dir.path() / "conf/berichtd.yaml").string());
@@ -512,17 +513,26 @@ TEST(ConfigFile, ShippedExampleIsValidAndHoldsTheDefaults) {
   EXPECT_EQ(c.bus.maxRetries, d.bus.maxRetries);
   EXPECT_EQ(c.log.level, d.log.level);
   EXPECT_EQ(c.plugins.dir, "build/plugins");
-  ASSERT_EQ(c.plugins.entries.size(), 2u);
+  EXPECT_EQ(c.messages.maxBodyBytes, d.messages.maxBodyBytes);
+  EXPECT_EQ(c.messages.maxRecipients, d.messages.maxRecipients);
+  EXPECT_EQ(c.messages.idempotencyHours, d.messages.idempotencyHours);
+  EXPECT_EQ(c.messages.maxAttempts, d.messages.maxAttempts);
+  EXPECT_EQ(c.messages.retryBaseMs, d.messages.retryBaseMs);
+  EXPECT_EQ(c.messages.retryMaxMs, d.messages.retryMaxMs);
+  ASSERT_TRUE(c.messages.masterKey.has_value());
+  EXPECT_EQ(c.activation.deadline, d.activation.deadline);
+  ASSERT_EQ(c.plugins.entries.size(), 3u);
   EXPECT_EQ(c.plugins.entries[0].name, "echo");
-  EXPECT_EQ(c.plugins.entries[1].name, "auth-totp");
+  EXPECT_EQ(c.plugins.entries[1].name, "delivery-inbox");
+  EXPECT_EQ(c.plugins.entries[2].name, "auth-totp");
   // The plugin's defaults as documented in docs/auth-plugin.md (AU4 5 failures / 15 min, AU8).
-  const auto& auth = c.plugins.entries[1].values;
+  const auto& auth = c.plugins.entries[2].values;
   EXPECT_EQ(auth.at("lockout.max_failures"), "5");
   EXPECT_EQ(auth.at("lockout.duration"), "900");
   EXPECT_EQ(auth.at("session.idle_timeout"), "900");
   EXPECT_EQ(auth.at("session.absolute_timeout"), "28800");
   EXPECT_EQ(auth.at("totp.skew_steps"), "1");
-  EXPECT_EQ(c.plugins.entries[1].secrets.at("secret_key").reveal().substr(0, 3), "k1:");
+  EXPECT_EQ(c.plugins.entries[2].secrets.at("secret_key").reveal().substr(0, 3), "k1:");
 }
 
 TEST(ConfigFile, ShippedExampleWithoutTokenFileNamesIt) {
@@ -532,6 +542,7 @@ TEST(ConfigFile, ShippedExampleWithoutTokenFileNamesIt) {
   dir.write("key", "k1:" + std::string(64, 'd') + "\n");
   LoadResult r = loadConfigFile(std::string(BERICHTD_SOURCE_DIR) + "/conf/berichtd.yaml",
                                 {"admin.token={file: " + (dir.path() / "tok").string() + "}",
+                                 "messages.master_key={file: " + (dir.path() / "key").string() + "}",
                                  "plugins.auth-totp.secret_key={file: " + (dir.path() / "key").string() + "}"});
   ASSERT_TRUE(r.config.has_value()) << ::testing::PrintToString(errorStrings(r));
   EXPECT_EQ(r.config->admin.token->reveal(), "x");

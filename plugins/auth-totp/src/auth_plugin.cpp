@@ -79,7 +79,7 @@ class AuthPlugin final : public berichtd::Plugin {
     auto ttl = seconds(cfg, "activation_ttl", 3600);
     if (!ttl) return ttl.status();
     s.activationTtl = *ttl;
-    s.mailService = cfg.getOr("mail_service", "delivery");
+    s.mailService = cfg.getOr("mail_service", "mail");
     auto mailTimeout = cfg.getInt("mail_timeout_ms", 5000);
     if (!mailTimeout) return mailTimeout.status();
     s.mailTimeout = std::chrono::milliseconds(*mailTimeout);

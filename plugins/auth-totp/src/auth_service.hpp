@@ -42,7 +42,7 @@ struct AuthSettings {
   SessionConfig session;
   TotpParams totp;
   std::chrono::seconds activationTtl{std::chrono::hours(1)};
-  std::string mailService = "delivery";
+  std::string mailService = "mail";
   std::chrono::milliseconds mailTimeout{5000};
 };
 

@@ -1,0 +1,234 @@
+#include "messages/outbox_dispatcher.hpp"
+
+#include <Poco/Data/LOB.h>
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "core/logging.hpp"
+
+namespace berichtd::messages {
+
+namespace {
+
+using namespace Poco::Data::Keywords;
+
+struct Job {
+  Poco::Int64 id = 0;
+  std::string service, action, key, body;
+  int attempts = 0;
+};
+
+double jitter() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
+
+}  // namespace
+
+std::chrono::milliseconds retryDelay(int failures, const RetryPolicy& policy, double jitter01) {
+  const int exp = std::clamp(failures - 1, 0, 40);
+  const double raw = std::min(static_cast<double>(policy.max.count()),
+                              static_cast<double>(policy.base.count()) * std::ldexp(1.0, exp));
+  const double scaled = raw * (0.5 + std::clamp(jitter01, 0.0, 1.0) / 2.0);
+  return std::chrono::milliseconds(static_cast<int64_t>(std::llround(scaled)));
+}
+
+OutboxDispatcher::OutboxDispatcher(storage::Database& db, const Clock& clock, MessageStore& store,
+                                   Call call, RetryPolicy policy,
+                                   std::chrono::milliseconds callTimeout)
+    : db_(db),
+      clock_(clock),
+      store_(store),
+      call_(std::move(call)),
+      policy_(policy),
+      callTimeout_(callTimeout) {}
+
+OutboxDispatcher::~OutboxDispatcher() { stop(); }
+
+void OutboxDispatcher::start(std::chrono::milliseconds pollInterval) {
+  thread_ = std::thread([this, pollInterval] { loop(pollInterval); });
+}
+
+void OutboxDispatcher::stop() {
+  stopping_ = true;
+  wake();
+  if (thread_.joinable()) thread_.join();
+}
+
+void OutboxDispatcher::wake() {
+  {
+    std::lock_guard lock(wakeMutex_);
+    woken_ = true;
+  }
+  wakeCv_.notify_one();
+}
+
+void OutboxDispatcher::loop(std::chrono::milliseconds pollInterval) {
+  while (!stopping_) {
+    try {
+      runOnce();
+    } catch (const std::exception& e) {
+      logger("outbox").error("dispatch pass failed: %s", std::string(e.what()));
+    }
+    std::unique_lock lock(wakeMutex_);
+    wakeCv_.wait_for(lock, pollInterval, [this] { return woken_ || stopping_.load(); });
+    woken_ = false;
+  }
+}
+
+int OutboxDispatcher::runOnce() {
+  std::lock_guard run(runMutex_);
+  std::vector<Job> jobs;
+  const std::string nowText = formatIso8601(clock_.now());
+  Status s = db_.transact([&](Poco::Data::Session& tx) {
+    std::string at = nowText;
+    Poco::Data::Statement select(tx);
+    select << db_.sql(
+        "SELECT id, service, action, idempotency_key, body, attempts FROM outbox "
+        "WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 100"),
+        use(at), now;
+    Poco::Data::RecordSet rows(select);
+    for (bool more = rows.moveFirst(); more; more = rows.moveNext()) {
+      Job j;
+      j.id = rows.value(0).convert<Poco::Int64>();
+      j.service = rows.value(1).convert<std::string>();
+      j.action = rows.value(2).convert<std::string>();
+      j.key = rows.value(3).convert<std::string>();
+      if (!rows.value(4).isEmpty()) {
+        const auto& blob = rows.value(4).extract<Poco::Data::BLOB>();
+        j.body.assign(reinterpret_cast<const char*>(blob.rawContent()), blob.size());
+      }
+      j.attempts = rows.value(5).convert<int>();
+      jobs.push_back(std::move(j));
+    }
+  });
+  if (!s) {
+    logger("outbox").warning("cannot read the outbox: %s", s.code());
+    return 0;
+  }
+  for (const Job& job : jobs) {
+    Message m;
+    m.service = job.service;
+    m.action = job.action;
+    m.headers.emplace_back("idempotency-key", job.key);
+    m.headers.emplace_back("content-type", "application/json");
+    m.body = job.body;
+    auto reply = call_(m, callTimeout_);
+    int64_t messageId = 0, recipientId = 0;
+    if (job.action == "deliver") {
+      try {
+        auto o = Poco::JSON::Parser().parse(job.body).extract<Poco::JSON::Object::Ptr>();
+        messageId = o->getValue<int64_t>("message_id");
+        recipientId = o->getValue<int64_t>("recipient_id");
+      } catch (...) {
+      }
+    }
+    if (reply) {
+      // The effect first, then the job: a crash in between repeats an idempotent job.
+      if (job.action == "deliver") {
+        if (Status d = store_.markDelivered(messageId, recipientId); !d)
+          continue;  // retried next pass
+      }
+      (void)db_.transact([&](Poco::Data::Session& tx) {
+        Poco::Int64 id = job.id;
+        int attempts = job.attempts + 1;
+        tx << db_.sql("UPDATE outbox SET state = 'done', attempts = ? WHERE id = ?"), use(attempts),
+            use(id), now;
+      });
+      continue;
+    }
+    const int failures = job.attempts + 1;
+    const bool dead = failures >= policy_.maxAttempts;
+    const std::string next = formatIso8601(clock_.now() + retryDelay(failures, policy_, jitter()));
+    std::string error = reply.status().code();
+    logger("outbox").warning("job %s (%s.%s) failed with %s, attempt %d of %d%s",
+                             std::to_string(job.id), job.service, job.action, error, failures,
+                             policy_.maxAttempts, std::string(dead ? ": dead letter" : ""));
+    (void)db_.transact([&](Poco::Data::Session& tx) {
+      Poco::Int64 id = job.id;
+      std::string state = dead ? "dead" : "pending", nextAt = next;
+      int attempts = failures;
+      tx << db_.sql(
+          "UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE id "
+          "= ?"),
+          use(state), use(attempts), use(nextAt), use(error), use(id), now;
+      if (dead && job.action == "deliver") {
+        Poco::Int64 msg = messageId, rcpt = recipientId;
+        tx << db_.sql(
+            "UPDATE message_copies SET state = 'dead' WHERE message_id = ? AND account_id = ? AND "
+            "box = 'inbox' AND state = 'pending'"),
+            use(msg), use(rcpt), now;
+      }
+    });
+  }
+  return static_cast<int>(jobs.size());
+}
+
+Result<std::vector<DeadLetter>> OutboxDispatcher::deadLetters() {
+  std::vector<DeadLetter> out;
+  Status s = db_.transact([&](Poco::Data::Session& tx) {
+    Poco::Data::Statement select(tx);
+    select << "SELECT id, service, action, attempts, last_error, created_at FROM outbox WHERE "
+              "state = 'dead' "
+              "ORDER BY id",
+        now;
+    Poco::Data::RecordSet rows(select);
+    for (bool more = rows.moveFirst(); more; more = rows.moveNext()) {
+      DeadLetter d;
+      d.id = rows.value(0).convert<Poco::Int64>();
+      d.service = rows.value(1).convert<std::string>();
+      d.action = rows.value(2).convert<std::string>();
+      d.attempts = rows.value(3).convert<int>();
+      d.lastError = rows.value(4).isEmpty() ? "" : rows.value(4).convert<std::string>();
+      d.createdAt = rows.value(5).convert<std::string>();
+      out.push_back(std::move(d));
+    }
+  });
+  if (!s) return s;
+  return out;
+}
+
+Status OutboxDispatcher::replay(int64_t id) {
+  std::size_t changed = 0;
+  Status s = db_.transact([&](Poco::Data::Session& tx) {
+    Poco::Int64 job = id;
+    std::string at = formatIso8601(clock_.now());
+    Poco::Data::Statement update(tx);
+    update << db_.sql(
+        "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND "
+        "state = 'dead'"),
+        use(at), use(job);
+    changed = update.execute();
+    if (changed == 0) return;
+    std::vector<Poco::Data::BLOB> blobs;
+    tx << db_.sql("SELECT body FROM outbox WHERE id = ? AND action = 'deliver'"), into(blobs),
+        use(job), now;
+    for (const auto& b : blobs) {
+      try {
+        auto o = Poco::JSON::Parser()
+                     .parse(std::string(reinterpret_cast<const char*>(b.rawContent()), b.size()))
+                     .extract<Poco::JSON::Object::Ptr>();
+        Poco::Int64 msg = o->getValue<int64_t>("message_id"),
+                    rcpt = o->getValue<int64_t>("recipient_id");
+        tx << db_.sql(
+            "UPDATE message_copies SET state = 'pending' WHERE message_id = ? AND account_id = ? "
+            "AND "
+            "box = 'inbox' AND state = 'dead'"),
+            use(msg), use(rcpt), now;
+      } catch (const Poco::Exception&) {
+      }
+    }
+  });
+  if (!s) return s;
+  if (changed == 0) return Status::error("NOT_FOUND", "no dead letter with this id");
+  wake();
+  return Status::ok();
+}
+
+}  // namespace berichtd::messages

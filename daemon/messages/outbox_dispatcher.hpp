@@ -1,0 +1,86 @@
+// OutboxDispatcher: hands the outbox's jobs to their bus services and records the outcome (SPEC
+// D3; ARCHITECTURE "durable store-and-forward"). docs/messages.md "Storage and delivery".
+//
+// Contract
+// - runOnce(): every `pending` job whose next_attempt_at has come (oldest first, at most 100)
+//   is sent as one bus request (service, action, body; header `idempotency-key`). On success
+//   the effect is recorded FIRST (a `deliver` job marks the inbox copy delivered, idempotent),
+//   then the job becomes `done`; a crash between the two re-runs the job, and the plugin and
+//   markDelivered() both ignore the repeat: at least once on the wire, exactly once visible.
+// - A failed attempt counts; after policy.maxAttempts the job is `dead` (and its inbox copy
+//   `dead`), otherwise it waits retryDelay() — exponential back-off with jitter.
+// - replay(id): a dead job becomes pending again with a fresh count (berichtctl deadletter
+//   replay); NOT_FOUND unless it is dead.
+// - start()/stop(): a background thread runs runOnce() every pollInterval or when woken.
+// Single dispatcher per daemon. Thread-safety: wake() from any thread; runOnce() is serialised.
+#pragma once
+
+#include <atomic>
+#include <berichtd/message.hpp>
+#include <berichtd/status.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "messages/message_store.hpp"
+#include "storage/database.hpp"
+
+namespace berichtd::messages {
+
+struct RetryPolicy {
+  int maxAttempts = 8;
+  std::chrono::milliseconds base{1000};
+  std::chrono::milliseconds max{300000};
+};
+
+// Delay after the n-th failure (n >= 1): min(max, base * 2^(n-1)), scaled by (0.5 + jitter01/2)
+// ("equal jitter": never less than half, spreads retries of many jobs). jitter01 in [0, 1].
+std::chrono::milliseconds retryDelay(int failures, const RetryPolicy& policy, double jitter01);
+
+struct DeadLetter {
+  int64_t id = 0;
+  std::string service;
+  std::string action;
+  int attempts = 0;
+  std::string lastError;  // an error code, never a body
+  std::string createdAt;
+};
+
+class OutboxDispatcher {
+ public:
+  using Call = std::function<Result<Message>(Message, std::chrono::milliseconds)>;
+
+  OutboxDispatcher(storage::Database& db, const Clock& clock, MessageStore& store, Call call,
+                   RetryPolicy policy, std::chrono::milliseconds callTimeout);
+  ~OutboxDispatcher();
+
+  void start(std::chrono::milliseconds pollInterval = std::chrono::milliseconds(500));
+  void stop();
+  void wake();
+  int runOnce();
+
+  Result<std::vector<DeadLetter>> deadLetters();
+  Status replay(int64_t id);
+
+ private:
+  void loop(std::chrono::milliseconds pollInterval);
+
+  storage::Database& db_;
+  const Clock& clock_;
+  MessageStore& store_;
+  Call call_;
+  RetryPolicy policy_;
+  std::chrono::milliseconds callTimeout_;
+  std::mutex runMutex_;
+  std::mutex wakeMutex_;
+  std::condition_variable wakeCv_;
+  bool woken_ = false;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace berichtd::messages
