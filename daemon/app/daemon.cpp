@@ -130,7 +130,7 @@ Status Daemon::start(config::Config cfg) {
     messages::RetryPolicy retry{c.messages.maxAttempts, std::chrono::milliseconds(c.messages.retryBaseMs),
                                 std::chrono::milliseconds(c.messages.retryMaxMs)};
     dispatcher_ = std::make_unique<messages::OutboxDispatcher>(
-        *database_, *clock_, *messageStore_,
+        *database_, realClock_, *messageStore_,
         [this](Message m, std::chrono::milliseconds t) { return callService(std::move(m), t); }, retry,
         std::chrono::milliseconds(c.bus.requestTimeoutMs));
     dispatcher_->start();

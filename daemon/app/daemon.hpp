@@ -71,6 +71,7 @@ class Daemon {
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<accounts::AccountStore> accounts_;  // over database_, after migrate()
   std::unique_ptr<AuthRoutes> authRoutes_;             // /api/v1 login etc.; outlives the listeners
+  SystemClock realClock_;  // the dispatcher's retry schedule runs on real time
   // Messages (when messages.master_key is set): keys, store, outbox dispatcher, routes.
   std::unique_ptr<messages::DataKeys> dataKeys_;
   std::unique_ptr<messages::MessageStore> messageStore_;

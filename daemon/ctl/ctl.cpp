@@ -35,6 +35,9 @@ constexpr const char* kUsage =
     "                      creates an account in state migrated; prints its id and request token\n"
     "  accounts show EMAIL|AGB\n"
     "                      one account: e-mail, AGB code, state and dates\n"
+    "  deadletter list     deliveries that failed every attempt\n"
+    "  deadletter replay ID\n"
+    "                      tries a dead letter again from a fresh count\n"
     "\n"
     "options:\n"
     "  --admin URL         the admin listener (default http://127.0.0.1:8081)\n"
@@ -75,14 +78,27 @@ constexpr const char* kAccountsHelp =
     "create: creates an account in state migrated, as if imported from the old platform, for a\n"
     "        care provider who was not on it. E is the login e-mail address (unique, letter case\n"
     "        ignored), A the AGB code (exactly 8 digits); --created is the account's creation\n"
-    "        date, which fixes its billing day (default: today in Europe/Amsterdam by the platform\n"
+    "        date, which fixes its billing day (default: today in Europe/Amsterdam by the "
+    "platform\n"
     "        clock). Always prints the JSON object {\"account_id\":N,\"request_token\":\"...\"};\n"
     "        the request token is shown only this once (only its hash is stored). Errors:\n"
-    "        EMAIL_INVALID, AGB_CODE_INVALID, BAD_REQUEST (date), ACCOUNT_EXISTS.\n"
+    "        EMAIL_INVALID, AGB_CODE_INVALID, BAD_REQUEST (date), ACCOUNT_EXISTS,\n"
+    "        ACCOUNT_EXISTS_MIGRATED.\n"
     "        Uses POST /admin/v1/accounts.\n"
     "show:   the account with this e-mail address (any letter case) or AGB code: id, e-mail,\n"
     "        AGB code, state, created, closed, paid through and last activity. NOT_FOUND when\n"
     "        there is none. Uses GET /admin/v1/accounts/{key}.\n";
+
+constexpr const char* kDeadletterHelp =
+    "usage: berichtctl [options] deadletter list [--json]\n"
+    "       berichtctl [options] deadletter replay ID [--json]\n"
+    "\n"
+    "list:   the outbox jobs (message deliveries) that failed messages.max_attempts times: id,\n"
+    "        service, action, attempts, the last error code and when the job was created. Uses\n"
+    "        GET /admin/v1/deadletters.\n"
+    "replay: puts dead letter ID back in the queue with a fresh attempt count; its recipient's\n"
+    "        copy waits again. NOT_FOUND unless ID is a dead letter. Uses\n"
+    "        POST /admin/v1/deadletters/{id}/replay.\n";
 
 struct Options {
   std::string adminUrl = kDefaultAdminUrl;
@@ -314,6 +330,25 @@ void printAccount(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
   row("last activity", text(o, "last_activity_at"));
 }
 
+void printDeadletters(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
+  auto list = o->getArray("deadletters");
+  if (list.isNull() || list->size() == 0) {
+    out << "no dead letters\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (size_t i = 0; i < list->size(); ++i) {
+    auto d = list->getObject(static_cast<unsigned>(i));
+    rows.push_back({text(d, "id"), text(d, "service"), text(d, "action"), text(d, "attempts"),
+                    text(d, "last_error"), text(d, "created_at")});
+  }
+  printTable(out, {"ID", "SERVICE", "ACTION", "ATTEMPTS", "LAST ERROR", "CREATED"}, rows);
+}
+
+void printReplayed(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
+  out << "dead letter " << text(o, "id") << " is " << text(o, "state") << " again\n";
+}
+
 void printClock(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
   out << "mode  " << text(o, "mode") << '\n' << "now   " << text(o, "now") << '\n';
 }
@@ -431,8 +466,10 @@ int runCtl(const std::vector<std::string>& args, std::ostream& out, std::ostream
       return kExitOk;
     }
     if (!rest.empty() && rest[0] == "create") {
-      if (rest.size() != 1) return usageError(err, "accounts create takes no arguments, only options", kAccountsHelp);
-      if (!o.email || !o.agb) return usageError(err, "accounts create needs --email and --agb", kAccountsHelp);
+      if (rest.size() != 1)
+        return usageError(err, "accounts create takes no arguments, only options", kAccountsHelp);
+      if (!o.email || !o.agb)
+        return usageError(err, "accounts create needs --email and --agb", kAccountsHelp);
       Poco::JSON::Object body;
       body.set("email", *o.email);
       body.set("agb_code", *o.agb);
@@ -442,7 +479,8 @@ int runCtl(const std::vector<std::string>& args, std::ostream& out, std::ostream
       return c.call("POST", "/admin/v1/accounts", text.str(), printCreated);
     }
     if (o.email || o.agb || o.created) {
-      return usageError(err, "--email, --agb and --created belong to accounts create", kAccountsHelp);
+      return usageError(err, "--email, --agb and --created belong to accounts create",
+                        kAccountsHelp);
     }
     if (rest.size() == 2 && rest[0] == "show") {
       std::string key;
@@ -452,6 +490,21 @@ int runCtl(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!rest.empty() && rest[0] == "show")
       return usageError(err, "accounts show needs one e-mail address or AGB code", kAccountsHelp);
     return usageError(err, "accounts needs 'create' or 'show EMAIL|AGB'", kAccountsHelp);
+  }
+  if (cmd == "deadletter") {
+    if (o.help) {
+      out << kDeadletterHelp;
+      return kExitOk;
+    }
+    if (rest.size() == 1 && rest[0] == "list")
+      return c.call("GET", "/admin/v1/deadletters", {}, printDeadletters);
+    if (rest.size() == 2 && rest[0] == "replay") {
+      if (rest[1].empty() || rest[1].find_first_not_of("0123456789") != std::string::npos) {
+        return usageError(err, "deadletter replay needs a numeric ID", kDeadletterHelp);
+      }
+      return c.call("POST", "/admin/v1/deadletters/" + rest[1] + "/replay", "{}", printReplayed);
+    }
+    return usageError(err, "deadletter needs 'list' or 'replay ID'", kDeadletterHelp);
   }
   if (cmd == "help") {
     out << kUsage;

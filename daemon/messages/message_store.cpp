@@ -136,7 +136,9 @@ Result<Submitted> MessageStore::submit(const Submission& s) {
                                  ",\"recipient_id\":" + std::to_string(r.accountId) + "}";
         Poco::Data::BLOB body(reinterpret_cast<const unsigned char*>(json.data()), json.size());
         int attempts = 0;
-        std::string next = nowText, at = nowText;
+        // Due at once. Retry times are real time (the dispatcher's clock), not the platform
+        // calendar, so a rehearsal clock set ahead or standing still never stalls deliveries.
+        std::string next = "1970-01-01T00:00:00.000Z", at = nowText;
         tx << db_.sql(
             "INSERT INTO outbox (service, action, idempotency_key, headers, body, state, attempts, "
             "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),

@@ -12,6 +12,8 @@
 // - replay(id): a dead job becomes pending again with a fresh count (berichtctl deadletter
 //   replay); NOT_FOUND unless it is dead.
 // - start()/stop(): a background thread runs runOnce() every pollInterval or when woken.
+// - `clock` schedules retries: the daemon passes REAL time (SystemClock), not the platform
+//   clock — back-off is operational, and a manual rehearsal clock must not stall deliveries.
 // Single dispatcher per daemon. Thread-safety: wake() from any thread; runOnce() is serialised.
 #pragma once
 

@@ -5,19 +5,19 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
-
-#include <csignal>
-#include <cstdlib>
-#include <fstream>
-#include <random>
-#include <spawn.h>
-#include <sstream>
-#include <sys/wait.h>
-#include <thread>
 #include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <csignal>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
 
 extern char** environ;
 
@@ -25,8 +25,9 @@ namespace berichtd::testing {
 
 namespace fs = std::filesystem;
 
-HttpAnswer httpRequest(const std::string& baseUrl, const std::string& method, const std::string& path,
-                       const std::string& body, const std::map<std::string, std::string>& headers) {
+HttpAnswer httpRequest(const std::string& baseUrl, const std::string& method,
+                       const std::string& path, const std::string& body,
+                       const std::map<std::string, std::string>& headers) {
   HttpAnswer a;
   try {
     Poco::URI uri(baseUrl);
@@ -34,7 +35,8 @@ HttpAnswer httpRequest(const std::string& baseUrl, const std::string& method, co
     session.setTimeout(Poco::Timespan(20, 0));
     Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     for (const auto& [k, v] : headers) req.set(k, v);
-    if (!body.empty() || method == "POST" || method == "PUT") req.setContentLength(static_cast<std::streamsize>(body.size()));
+    if (!body.empty() || method == "POST" || method == "PUT")
+      req.setContentLength(static_cast<std::streamsize>(body.size()));
     session.sendRequest(req) << body;
     Poco::Net::HTTPResponse res;
     std::istream& in = session.receiveResponse(res);
@@ -75,7 +77,9 @@ std::string TempDir::write(const std::string& name, const std::string& content) 
   return p;
 }
 
-std::string binaryPath(const std::string& name) { return std::string(BERICHTD_BUILD_DIR) + "/bin/" + name; }
+std::string binaryPath(const std::string& name) {
+  return std::string(BERICHTD_BUILD_DIR) + "/bin/" + name;
+}
 
 namespace {
 
@@ -161,21 +165,28 @@ bool DaemonProcess::start(const std::vector<std::string>& extraArgs,
                           const std::map<std::string, std::string>& env) {
   std::vector<std::string> argv{binaryPath("berichtd"), "--config", configPath_};
   argv.insert(argv.end(), extraArgs.begin(), extraArgs.end());
+  // A restart (start() after an exit or SIGKILL) appends to the same log: read only its own lines.
+  const std::size_t logOffset = output().size();
+  exited_ = false;
+  exitCode_ = -1;
+  url_.clear();
+  adminUrl_.clear();
   pid_ = spawnWithOutput(argv, dir_.path() + "/daemon.log", env);
   if (pid_ == 0) return false;
   return waitUntil(
-      [this] {
-        if (!running()) return true;
-        std::istringstream in(output());
-        std::string line;
-        bool wantAdmin = output().find("admin.token is not set") == std::string::npos;
-        while (std::getline(in, line)) {
-          if (line.rfind("berichtd serving ", 0) == 0) url_ = line.substr(17);
-          if (line.rfind("berichtd admin ", 0) == 0) adminUrl_ = line.substr(15);
-        }
-        return !url_.empty() && (!wantAdmin || !adminUrl_.empty());
-      },
-      std::chrono::seconds(30)) &&
+             [this, logOffset] {
+               if (!running()) return true;
+               const std::string mine = output().substr(std::min(logOffset, output().size()));
+               std::istringstream in(mine);
+               std::string line;
+               bool wantAdmin = mine.find("admin.token is not set") == std::string::npos;
+               while (std::getline(in, line)) {
+                 if (line.rfind("berichtd serving ", 0) == 0) url_ = line.substr(17);
+                 if (line.rfind("berichtd admin ", 0) == 0) adminUrl_ = line.substr(15);
+               }
+               return !url_.empty() && (!wantAdmin || !adminUrl_.empty());
+             },
+             std::chrono::seconds(30)) &&
          running();
 }
 

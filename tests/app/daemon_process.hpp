@@ -47,7 +47,8 @@ class DaemonProcess {
 
   // Runs the daemon on another configuration file instead of the one written.
   void useConfigFile(const std::string& path) { configPath_ = path; }
-  // Starts the daemon and waits for its "serving" line (false if it exited first).
+  // Starts the daemon and waits for its "serving" line (false if it exited first). May be called
+  // again after the process ended (a restart on the same folder, database and log).
   bool start(const std::vector<std::string>& extraArgs = {},
              const std::map<std::string, std::string>& env = {});
   // Sends a signal; waitExit() returns the exit status (-1 if still running after limit).

@@ -4,6 +4,10 @@
 // delivery-inbox plugin, and the recipient finds the message exactly once. Validation codes,
 // Idempotency-Key, the activation deadline on both sides (manual clock), activity (R1), and a
 // grep of the database and the log for the subject and body.
+#include <atomic>
+#include <set>
+#include <thread>
+
 #include "auth_flow_support.hpp"
 
 namespace berichtd::testing {
@@ -209,6 +213,128 @@ TEST_F(MessagesFlow, BeforeTheDeadlineMessagesToMigratedAccountsAreHeldFromItRef
       json(refused.body)->getObject("error")->getValue<std::string>("message").find("33333333"),
       std::string::npos);
   EXPECT_EQ(a_->count("SELECT COUNT(*) FROM messages"), 1);  // nothing half sent
+}
+
+TEST_F(MessagesFlow, SigkillWhileAThousandMessagesAreSubmittedLosesNoneAndDoublesNone) {  // D3
+  constexpr int kTotal = 1000;
+  std::vector<int64_t> ids(kTotal, 0);  // the id of each 202; 0 = no 202 seen
+  std::atomic<int> accepted{0};
+  std::atomic<bool> stop{false};
+  auto send = [&](int i) {
+    return a_->post("/api/v1/messages",
+                    message({"22222222"}, "Bericht " + std::to_string(i), kBody),
+                    as(senderToken_, "bulk-" + std::to_string(i)));
+  };
+  std::thread client([&] {
+    for (int i = 0; i < kTotal && !stop; ++i) {
+      auto r = send(i);
+      if (r.status == 202) {
+        ids[i] = json(r.body)->getValue<int64_t>("id");
+        ++accepted;
+      } else if (r.status == 0) {
+        return;  // the daemon is gone: a real client would retry later
+      } else {
+        ADD_FAILURE() << "message " << i << ": " << r.status << " " << r.body;
+      }
+    }
+  });
+  ASSERT_TRUE(waitUntil([&] { return accepted >= 300; }, std::chrono::seconds(60)));
+  a_->daemon->signal(SIGKILL);
+  client.join();
+  stop = true;
+  const int acceptedBeforeKill = accepted;
+  ASSERT_LT(acceptedBeforeKill, kTotal) << "the kill came too late to test anything";
+
+  ASSERT_TRUE(a_->daemon->start()) << a_->daemon->output();
+  ASSERT_TRUE(
+      waitUntil([&] { return a_->get("/readyz").status == 200; }, std::chrono::seconds(20)));
+  // The client sends again what it has no 202 for, and re-asks a sample of what it has: the
+  // same key gives the same message, never a second one.
+  for (int i = 0; i < kTotal; ++i) {
+    if (ids[i] != 0 && i % 50 != 0) continue;
+    auto r = send(i);
+    ASSERT_EQ(r.status, 202) << i << ": " << r.body;
+    const int64_t id = json(r.body)->getValue<int64_t>("id");
+    if (ids[i] != 0) {
+      EXPECT_EQ(id, ids[i]) << "message " << i << " changed id after the restart";
+    }
+    ids[i] = id;
+  }
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM messages"), kTotal);
+  EXPECT_EQ(a_->count("SELECT COUNT(DISTINCT idempotency_key) FROM messages"), kTotal);
+  // Every accepted message is delivered, exactly once.
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        return a_->count(
+                   "SELECT COUNT(*) FROM message_copies WHERE box = 'inbox' AND state = "
+                   "'delivered'") == kTotal;
+      },
+      std::chrono::seconds(120)))
+      << a_->count(
+             "SELECT COUNT(*) FROM message_copies WHERE box = 'inbox' AND state = 'delivered'");
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM message_copies WHERE box = 'inbox'"), kTotal);
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM delivery_inbox_ledger"), kTotal);
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM outbox WHERE state <> 'done'"), 0);
+  std::set<int64_t> distinct(ids.begin(), ids.end());
+  EXPECT_EQ(distinct.size(), static_cast<std::size_t>(kTotal));
+  EXPECT_EQ(distinct.count(0), 0u);
+}
+
+TEST(MessagesDeadLetters, FailedDeliveriesEndAsDeadLettersThatBerichtctlListsAndReplays) {  // D3
+  // Phase 1: the echo plugin answers the `delivery` service and refuses `deliver`; the real
+  // inbox plugin is parked under another name. Phase 2 (restart): the inbox plugin serves.
+  AuthDaemon a(10, true, true, false, "",
+               {{"echo", "{service: delivery}"}, {"delivery-inbox", "{service: parked}"}},
+               "messages: {master_key: {file: messages.key}, max_attempts: 2, retry_base_ms: 20, "
+               "retry_max_ms: 40}\n");
+  a.dir.write("messages.key", "m1:" + std::string(64, 'f') + "\n");
+  ASSERT_TRUE(a.daemon->start()) << a.daemon->output();
+  Enrolled sender = activate(a, "fysio@example.nl", "44444444");
+  a.createAccount("podotherapeut@example.nl", "55555555");
+  a.sql("UPDATE accounts SET state = 'active'");
+  auto ok = a.post("/api/v1/login", loginBody("fysio@example.nl", kPassword,
+                                              oathtool(sender.secret, sender.lastStep + 1)));
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  const std::string token = json(ok.body)->getValue<std::string>("token");
+  auto sent = a.post("/api/v1/messages", message({"55555555"}, kSubject, kBody),
+                     {{"Authorization", "Bearer " + token}});
+  ASSERT_EQ(sent.status, 202) << sent.body;
+  ASSERT_TRUE(
+      waitUntil([&] { return a.count("SELECT COUNT(*) FROM outbox WHERE state = 'dead'") == 1; },
+                std::chrono::seconds(20)));
+
+  auto ctl = [&a](const std::vector<std::string>& args, std::string& out) {
+    std::vector<std::string> argv{binaryPath("berichtctl"), "--admin", a.daemon->adminUrl(),
+                                  "--token-file", a.dir.path() + "/admin.token"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return runCommand(argv, out);
+  };
+  std::string out;
+  ASSERT_EQ(ctl({"deadletter", "list"}, out), 0) << out;
+  EXPECT_NE(out.find("UNKNOWN_ACTION"), std::string::npos) << out;
+  EXPECT_NE(out.find("deliver"), std::string::npos) << out;
+  ASSERT_EQ(ctl({"--json", "deadletter", "list"}, out), 0) << out;
+  const int64_t id = json(out)->getArray("deadletters")->getObject(0)->getValue<int64_t>("id");
+  EXPECT_EQ(ctl({"deadletter", "replay", "999999"}, out), 1);
+  EXPECT_NE(out.find("NOT_FOUND"), std::string::npos) << out;
+
+  // Phase 2: the inbox plugin serves `delivery`; the replayed letter is delivered.
+  a.daemon->signal(SIGTERM);
+  ASSERT_EQ(a.daemon->waitExit(std::chrono::seconds(15)), 0);
+  ASSERT_TRUE(a.daemon->start(
+      {"--set", "plugins.echo.service=parked", "--set", "plugins.delivery-inbox.service=delivery"}))
+      << a.daemon->output();
+  ASSERT_EQ(ctl({"deadletter", "replay", std::to_string(id)}, out), 0) << out;
+  EXPECT_NE(out.find("pending"), std::string::npos) << out;
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        return a.count(
+                   "SELECT COUNT(*) FROM message_copies WHERE box = 'inbox' AND state = "
+                   "'delivered'") == 1;
+      },
+      std::chrono::seconds(20)));
+  ASSERT_EQ(ctl({"deadletter", "list"}, out), 0) << out;
+  EXPECT_NE(out.find("no dead letters"), std::string::npos) << out;
 }
 
 }  // namespace
