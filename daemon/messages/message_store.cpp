@@ -255,4 +255,41 @@ Status MessageStore::markDelivered(int64_t messageId, int64_t recipientId) {
   });
 }
 
+Result<int> MessageStore::releaseHeld(int64_t accountId) {
+  int released = 0;
+  Status st = db_.transact([&](Poco::Data::Session& tx) {
+    Poco::Int64 account = accountId;
+    std::vector<Poco::Int64> ids;
+    tx << db_.sql(
+        "SELECT message_id FROM message_copies WHERE account_id = ? AND box = 'inbox' AND state = "
+        "'held' "
+        "ORDER BY message_id"),
+        into(ids), use(account), now;
+    const std::string at = formatIso8601(clock_.now());
+    for (Poco::Int64 id : ids) {
+      std::string service = "delivery", action = "deliver", headers = "{}", state = "pending";
+      std::string jobKey = "deliver:" + std::to_string(id) + ":" + std::to_string(accountId);
+      const std::string json = "{\"message_id\":" + std::to_string(id) +
+                               ",\"recipient_id\":" + std::to_string(accountId) + "}";
+      Poco::Data::BLOB body(reinterpret_cast<const unsigned char*>(json.data()), json.size());
+      int attempts = 0;
+      std::string next = "1970-01-01T00:00:00.000Z", created = at;
+      tx << db_.sql(
+          "INSERT INTO outbox (service, action, idempotency_key, headers, body, state, attempts, "
+          "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT (idempotency_key) DO NOTHING"),
+          use(service), use(action), use(jobKey), use(headers), use(body), use(state),
+          use(attempts), use(next), use(created), now;
+      Poco::Int64 msg = id;
+      tx << db_.sql(
+          "UPDATE message_copies SET state = 'pending' WHERE message_id = ? AND account_id = ? AND "
+          "box = 'inbox' AND state = 'held'"),
+          use(msg), use(account), now;
+      ++released;
+    }
+  });
+  if (!st) return st;
+  return released;
+}
+
 }  // namespace berichtd::messages

@@ -17,6 +17,7 @@
 // - get(account, id): the account's copy with its body: its delivered inbox copy or its sent
 //   copy; NOT_FOUND otherwise (also for another account's message).
 // - markDelivered(message, recipient): the inbox copy becomes visible; idempotent.
+// - releaseHeld(account): AC4 — held copies of a newly active account are queued for delivery.
 // Plain text never reaches the database or a log: only sealed values are stored.
 // Thread-safety: all methods are thread-safe.
 #pragma once
@@ -81,6 +82,10 @@ class MessageStore {
   Result<std::vector<StoredMessage>> list(int64_t accountId, const std::string& box);
   Result<StoredMessage> get(int64_t accountId, int64_t messageId);
   Status markDelivered(int64_t messageId, int64_t recipientId);
+  // AC4: the account has activated — its `held` inbox copies become `pending` and get their
+  // delivery jobs, in one transaction; returns how many. Idempotent (jobs are unique by key).
+  // To be called by whatever makes an account active (the € 0.01 payment, billing issue).
+  Result<int> releaseHeld(int64_t accountId);
 
  private:
   Result<std::optional<Submitted>> findByKey(Poco::Data::Session& session, const Submission& s);

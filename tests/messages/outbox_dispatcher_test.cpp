@@ -152,6 +152,24 @@ TEST_P(OutboxDispatcherTest, FailuresBackOffThenDeadLetterThenReplay) {
   EXPECT_EQ(calls_.size(), 4u);
 }
 
+TEST_P(OutboxDispatcherTest, HeldCopiesAreQueuedWhenTheRecipientActivates) {  // AC4
+  Submission s;
+  s.senderId = sender_;
+  s.senderAgb = "11111111";
+  s.draft = MessageDraft{{"22222222"}, "Onderwerp", "Inhoud", "bericht", std::nullopt};
+  s.recipients = {{recipient_, "22222222", RecipientAction::kHold}};
+  s.requestHash = "h";
+  ASSERT_TRUE(store_->submit(s));
+  ASSERT_TRUE(store_->submit(s));
+  EXPECT_EQ(dispatcher_->runOnce(), 0);  // held: no job
+  auto released = store_->releaseHeld(recipient_);
+  ASSERT_TRUE(released) << released.status().toString();
+  EXPECT_EQ(*released, 2);
+  EXPECT_EQ(*store_->releaseHeld(recipient_), 0);  // nothing twice
+  EXPECT_EQ(dispatcher_->runOnce(), 2);
+  EXPECT_EQ(store_->list(recipient_, "inbox")->size(), 2u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, OutboxDispatcherTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres), backendParamName);
 
