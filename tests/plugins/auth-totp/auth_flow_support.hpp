@@ -121,6 +121,11 @@ class AuthDaemon {
       cfg += "  " + name + ": " + yaml + "\n";
     }
     cfg += extraYaml;
+    for (const auto& [name, yaml] : extraPlugins) {
+      if (name != "delivery-smtp") continue;  // the real mail plugin replaces the capture double
+      const auto at = cfg.find("  mail-capture:");
+      cfg.erase(at, cfg.find('\n', at) - at + 1);
+    }
     cfg.replace(
         cfg.find("{{AUTH}}"), 8,
         withAuth ? std::string(kAuthPlugin) + (processIsolation ? "\n    isolation: process" : "")
