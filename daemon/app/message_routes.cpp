@@ -182,11 +182,12 @@ void MessageRoutes::addTo(http::Router& r) const {
                                       decision.refusal.message() + " (AGB code " + agb + ")"));
               return;
             }
-            sub.recipients.push_back({account->id, agb, decision.action});
+            sub.recipients.push_back({account->id, agb, account->email, decision.action});
           }
           sub.draft = std::move(draft).value();
           if (!key.empty()) sub.idempotencyKey = key;
           sub.requestHash = requestHash(sub.draft);
+          if (cfg->messages.notifyByMail == "true") sub.noticeLink = cfg->http.publicUrl + "/";
           auto done = deps->store->submit(sub);
           if (!done) {
             fail(res, done.status());

@@ -428,7 +428,8 @@ const std::vector<Section>& sections() {
           row("idempotency_hours", Type::Whole, &C::messages, &MessagesConfig::idempotencyHours, 1, 24 * 365),
           row("max_attempts", Type::Whole, &C::messages, &MessagesConfig::maxAttempts, 1, 1000),
           row("retry_base_ms", Type::Whole, &C::messages, &MessagesConfig::retryBaseMs, 1, 3600000),
-          row("retry_max_ms", Type::Whole, &C::messages, &MessagesConfig::retryMaxMs, 1, 86400000)}});
+          row("retry_max_ms", Type::Whole, &C::messages, &MessagesConfig::retryMaxMs, 1, 86400000),
+          row("notify_by_mail", Type::Enum, &C::messages, &MessagesConfig::notifyByMail, 0, 0, {"true", "false"})}});
     s.push_back({"activation", {row("deadline", Type::Iso8601, &C::activation, &ActivationConfig::deadline)}});
     s.push_back({"log",
                  {row("level", Type::Enum, &C::log, &LogConfig::level, 0, 0,

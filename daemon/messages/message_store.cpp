@@ -144,6 +144,30 @@ Result<Submitted> MessageStore::submit(const Submission& s) {
             "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
             use(service), use(action), use(jobKey), use(headers), use(body), use(state),
             use(attempts), use(next), use(at), now;
+        if (s.noticeLink && !r.email.empty()) {
+          // N1: "you have a new message" — who sent it and where to log in, nothing of its text.
+          Poco::JSON::Object notice, vars;
+          notice.set("to", r.email);
+          notice.set("account_id", r.accountId);
+          notice.set("template", "new_message");
+          vars.set("from_agb", s.senderAgb);
+          vars.set("link", *s.noticeLink);
+          notice.set("variables", vars);
+          std::ostringstream text;
+          notice.stringify(text);
+          const std::string noticeJson = text.str();
+          Poco::Data::BLOB noticeBody(reinterpret_cast<const unsigned char*>(noticeJson.data()),
+                                      noticeJson.size());
+          std::string mailService = "mail", mailAction = "send_mail";
+          std::string noticeKey =
+              "notice:" + std::to_string(id) + ":" + std::to_string(r.accountId);
+          tx << db_.sql(
+              "INSERT INTO outbox (service, action, idempotency_key, headers, body, state, "
+              "attempts, "
+              "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+              use(mailService), use(mailAction), use(noticeKey), use(headers), use(noticeBody),
+              use(state), use(attempts), use(next), use(at), now;
+        }
       }
     });
     if (!refused.isOk()) return refused;

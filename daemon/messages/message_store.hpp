@@ -6,7 +6,8 @@
 //   copy and one `inbox` copy per recipient (each sealed with its own account's data key; AAD
 //   "msg:<id>:<account>:<box>:<field>"), and one outbox job per recipient to deliver
 //   (service `delivery`, action `deliver`, idempotency key "deliver:<id>:<account>"). A held
-//   recipient (AC4, before the deadline) gets its copy in state `held` and no job yet. Nothing
+//   recipient (AC4, before the deadline) gets its copy in state `held` and no job yet; with a
+//   noticeLink every other recipient also gets a new-message notice job (service `mail`). Nothing
 //   is visible or sent before the commit; after it, nothing is lost (D3).
 // - Idempotency (D3): with a key, a second submit by the same sender within idempotencyHours
 //   returns the first message's id (replay = true) and writes nothing; with a different request
@@ -38,6 +39,7 @@ namespace berichtd::messages {
 struct RecipientPlan {
   int64_t accountId = 0;
   std::string agbCode;
+  std::string email;                                   // for the new-message notice (N1)
   RecipientAction action = RecipientAction::kDeliver;  // kDeliver or kHold
 };
 
@@ -48,6 +50,9 @@ struct Submission {
   std::vector<RecipientPlan> recipients;
   std::optional<std::string> idempotencyKey;
   std::string requestHash;  // SHA-256 of the canonical request, to catch a reused key
+  // N1: when set, each delivered-to recipient also gets a `mail`/`send_mail` job with the
+  // template new_message {from_agb, link} — never the subject or the body.
+  std::optional<std::string> noticeLink;
 };
 
 struct Submitted {

@@ -119,7 +119,10 @@ int OutboxDispatcher::runOnce() {
     m.headers.emplace_back("idempotency-key", job.key);
     m.headers.emplace_back("content-type", "application/json");
     m.body = job.body;
-    auto reply = call_(m, callTimeout_);
+    Result<Message> reply =
+        serviceLive_ && !serviceLive_(job.service)
+            ? Result<Message>(Status::error("SERVICE_UNAVAILABLE", "no live worker"))
+            : call_(m, callTimeout_);
     int64_t messageId = 0, recipientId = 0;
     if (job.action == "deliver") {
       try {

@@ -59,6 +59,12 @@ class OutboxDispatcher {
   OutboxDispatcher(storage::Database& db, const Clock& clock, MessageStore& store, Call call,
                    RetryPolicy policy, std::chrono::milliseconds callTimeout);
   ~OutboxDispatcher();
+  // When set, a job for a service without a live worker fails at once (SERVICE_UNAVAILABLE,
+  // counted and retried) instead of waiting out the call timeout, so one absent service (a
+  // mail relay down) never holds up the others' jobs.
+  void setServiceLive(std::function<bool(const std::string&)> live) {
+    serviceLive_ = std::move(live);
+  }
 
   void start(std::chrono::milliseconds pollInterval = std::chrono::milliseconds(500));
   void stop();
@@ -75,6 +81,7 @@ class OutboxDispatcher {
   const Clock& clock_;
   MessageStore& store_;
   Call call_;
+  std::function<bool(const std::string&)> serviceLive_;
   RetryPolicy policy_;
   std::chrono::milliseconds callTimeout_;
   std::mutex runMutex_;

@@ -86,8 +86,8 @@ class MessageStoreTest : public ::testing::TestWithParam<Backend> {
     s.draft.subject = kSubject;
     s.draft.body = kBody;
     s.draft.type = "bericht";
-    s.recipients = {{active_, "22222222", RecipientAction::kDeliver},
-                    {migrated_, "33333333", RecipientAction::kHold}};
+    s.recipients = {{active_, "22222222", "lab@example.nl", RecipientAction::kDeliver},
+                    {migrated_, "33333333", "apotheek@example.nl", RecipientAction::kHold}};
     s.idempotencyKey = std::move(key);
     s.requestHash = std::move(hash);
     return s;

@@ -84,7 +84,7 @@ class OutboxDispatcherTest : public ::testing::TestWithParam<Backend> {
     s.senderId = sender_;
     s.senderAgb = "11111111";
     s.draft = MessageDraft{{"22222222"}, "Onderwerp", "Inhoud", "bericht", std::nullopt};
-    s.recipients = {{recipient_, "22222222", RecipientAction::kDeliver}};
+    s.recipients = {{recipient_, "22222222", "b@example.nl", RecipientAction::kDeliver}};
     s.requestHash = "h";
     return store_->submit(s)->messageId;
   }
@@ -152,12 +152,24 @@ TEST_P(OutboxDispatcherTest, FailuresBackOffThenDeadLetterThenReplay) {
   EXPECT_EQ(calls_.size(), 4u);
 }
 
+TEST_P(OutboxDispatcherTest, AJobForAServiceWithoutWorkerFailsAtOnceWithoutACall) {
+  send();
+  dispatcher_->setServiceLive([](const std::string&) { return false; });
+  EXPECT_EQ(dispatcher_->runOnce(), 1);
+  EXPECT_TRUE(calls_.empty());
+  EXPECT_EQ(jobState(), "pending");  // counted, retried later
+  dispatcher_->setServiceLive([](const std::string& service) { return service == "delivery"; });
+  clock_.set(clock_.now() + milliseconds(1000));
+  EXPECT_EQ(dispatcher_->runOnce(), 1);
+  EXPECT_EQ(jobState(), "done");
+}
+
 TEST_P(OutboxDispatcherTest, HeldCopiesAreQueuedWhenTheRecipientActivates) {  // AC4
   Submission s;
   s.senderId = sender_;
   s.senderAgb = "11111111";
   s.draft = MessageDraft{{"22222222"}, "Onderwerp", "Inhoud", "bericht", std::nullopt};
-  s.recipients = {{recipient_, "22222222", RecipientAction::kHold}};
+  s.recipients = {{recipient_, "22222222", "b@example.nl", RecipientAction::kHold}};
   s.requestHash = "h";
   ASSERT_TRUE(store_->submit(s));
   ASSERT_TRUE(store_->submit(s));

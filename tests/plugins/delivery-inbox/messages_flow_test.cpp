@@ -118,6 +118,27 @@ TEST_P(MessagesFlow, SentMessagesArriveOnceSealedAtRestAndRetriesCreateNothing) 
   ASSERT_EQ(full.status, 200) << full.body;
   EXPECT_EQ(json(full.body)->getValue<std::string>("body"), kBody);
   EXPECT_EQ(a_->count("SELECT COUNT(*) FROM delivery_inbox_ledger"), 1);
+  // N1: the recipient is told by e-mail (the `mail` service) who wrote, never what.
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        for (const auto& m : a_->mails()) {
+          if (m->getValue<std::string>("template") == "new_message") return true;
+        }
+        return false;
+      },
+      std::chrono::seconds(10)));
+  int notices = 0;
+  for (const auto& m : a_->mails()) {
+    if (m->getValue<std::string>("template") != "new_message") continue;
+    ++notices;
+    EXPECT_EQ(m->getValue<std::string>("to"), "wondverpleging@example.nl");
+    EXPECT_EQ(m->getObject("variables")->getValue<std::string>("from_agb"), "11111111");
+    std::ostringstream text;
+    m->stringify(text);
+    EXPECT_EQ(text.str().find("Bakker"), std::string::npos) << text.str();
+    EXPECT_EQ(text.str().find("linkeronderbeen"), std::string::npos) << text.str();
+  }
+  EXPECT_EQ(notices, 1);
 
   auto sent = box(senderToken_, "sent");
   ASSERT_EQ(sent->size(), 1u);
