@@ -1,5 +1,12 @@
 #include "app/daemon_routes.hpp"
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <sstream>
+
 #include "accounts/validation.hpp"
 #include "app/auth_routes.hpp"
 #include "app/daemon.hpp"
@@ -7,13 +14,6 @@
 #include "http/errors.hpp"
 #include "http/health.hpp"
 #include "http/knowledge_base.hpp"
-
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
-#include <Poco/JSON/Stringifier.h>
-
-#include <sstream>
 
 namespace berichtd::app {
 
@@ -42,11 +42,12 @@ http::Router DaemonRoutes::publicRouter() {
   r.add("GET", "/readyz", [&d](const http::HttpRequest&, http::HttpResponse& res) {
     std::vector<http::HealthCheck> checks;
     Status db = d.database_->ping();
-    checks.push_back({"storage:reachable", db.isOk() ? "pass" : "fail",
-                      db.isOk() ? std::string() : db.code()});
+    checks.push_back(
+        {"storage:reachable", db.isOk() ? "pass" : "fail", db.isOk() ? std::string() : db.code()});
     for (const auto& service : d.plugins_->services()) {
       bool live = d.broker_->hasLiveWorker(service);
-      checks.push_back({"service:" + service, live ? "pass" : "fail", live ? "" : "no live worker"});
+      checks.push_back(
+          {"service:" + service, live ? "pass" : "fail", live ? "" : "no live worker"});
     }
     bool ready = true;
     for (const auto& c : checks) ready = ready && c.status == "pass";
@@ -67,12 +68,12 @@ http::Router DaemonRoutes::publicRouter() {
     res.contentType = "text/html; charset=utf-8";
     res.body = std::move(page).value();
   };
-  r.add("GET", "/kennisbank", [kennisbank](const http::HttpRequest&, http::HttpResponse& res) {
-    kennisbank("", res);
-  });
-  r.add("GET", "/kennisbank/{code}", [kennisbank](const http::HttpRequest& req, http::HttpResponse& res) {
-    kennisbank(req.params.at("code"), res);
-  });
+  r.add("GET", "/kennisbank",
+        [kennisbank](const http::HttpRequest&, http::HttpResponse& res) { kennisbank("", res); });
+  r.add("GET", "/kennisbank/{code}",
+        [kennisbank](const http::HttpRequest& req, http::HttpResponse& res) {
+          kennisbank(req.params.at("code"), res);
+        });
   return r;
 }
 
@@ -83,71 +84,73 @@ http::Router DaemonRoutes::adminRouter() {
   auto guarded = [token](http::HttpHandler h) { return http::requireBearer(token, std::move(h)); };
 
   r.add("GET", "/admin/v1/status", guarded([&d](const http::HttpRequest&, http::HttpResponse& res) {
-    auto cfg = d.currentConfig();
-    Poco::JSON::Object o;
-    o.set("version", std::string(BERICHTD_VERSION));
-    o.set("abi", abiText());
-    o.set("uptime_s", std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::steady_clock::now() - d.startedAt_).count());
-    o.set("config_generation", d.configGeneration_.load());
-    Poco::JSON::Object storage;
-    storage.set("backend", d.database_->backendName());
-    storage.set("reachable", d.database_->ping().isOk());
-    storage.set("schema_version", d.database_->schemaVersion());
-    o.set("storage", storage);
-    Poco::JSON::Object clock;
-    clock.set("mode", cfg->clock.mode);
-    clock.set("now", formatIso8601(d.clock_->now()));
-    o.set("clock", clock);
-    auto snap = d.broker_->snapshot();
-    Poco::JSON::Object bus;
-    bus.set("requests", snap.counters.requests);
-    bus.set("replies", snap.counters.replies);
-    bus.set("events", snap.counters.events);
-    bus.set("busy", snap.counters.busy);
-    bus.set("timeouts", snap.counters.timeouts);
-    bus.set("unavailable", snap.counters.unavailable);
-    bus.set("retried", snap.counters.retried);
-    bus.set("malformed_dropped", snap.counters.malformedDropped);
-    bus.set("workers_expired", snap.counters.workersExpired);
-    o.set("bus", bus);
-    Poco::JSON::Array services;
-    for (const auto& s : snap.services) {
-      Poco::JSON::Object so;
-      so.set("name", s.name);
-      so.set("live_workers", s.liveWorkers);
-      so.set("queued", s.queued);
-      so.set("in_flight", s.inFlight);
-      services.add(so);
-    }
-    o.set("services", services);
-    res.body = stringify(o);
-  }));
+          auto cfg = d.currentConfig();
+          Poco::JSON::Object o;
+          o.set("version", std::string(BERICHTD_VERSION));
+          o.set("abi", abiText());
+          o.set("uptime_s", std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::steady_clock::now() - d.startedAt_)
+                                .count());
+          o.set("config_generation", d.configGeneration_.load());
+          Poco::JSON::Object storage;
+          storage.set("backend", d.database_->backendName());
+          storage.set("reachable", d.database_->ping().isOk());
+          storage.set("schema_version", d.database_->schemaVersion());
+          o.set("storage", storage);
+          Poco::JSON::Object clock;
+          clock.set("mode", cfg->clock.mode);
+          clock.set("now", formatIso8601(d.clock_->now()));
+          o.set("clock", clock);
+          auto snap = d.broker_->snapshot();
+          Poco::JSON::Object bus;
+          bus.set("requests", snap.counters.requests);
+          bus.set("replies", snap.counters.replies);
+          bus.set("events", snap.counters.events);
+          bus.set("busy", snap.counters.busy);
+          bus.set("timeouts", snap.counters.timeouts);
+          bus.set("unavailable", snap.counters.unavailable);
+          bus.set("retried", snap.counters.retried);
+          bus.set("malformed_dropped", snap.counters.malformedDropped);
+          bus.set("workers_expired", snap.counters.workersExpired);
+          o.set("bus", bus);
+          Poco::JSON::Array services;
+          for (const auto& s : snap.services) {
+            Poco::JSON::Object so;
+            so.set("name", s.name);
+            so.set("live_workers", s.liveWorkers);
+            so.set("queued", s.queued);
+            so.set("in_flight", s.inFlight);
+            services.add(so);
+          }
+          o.set("services", services);
+          res.body = stringify(o);
+        }));
 
-  r.add("GET", "/admin/v1/plugins", guarded([&d](const http::HttpRequest&, http::HttpResponse& res) {
-    Poco::JSON::Array list;
-    for (const auto& p : d.plugins_->status()) {
-      Poco::JSON::Object o;
-      o.set("name", p.name);
-      o.set("version", p.version);
-      o.set("service", p.service);
-      o.set("isolation", p.isolation);
-      o.set("file", p.file);
-      o.set("abi", p.abi);
-      o.set("workers", p.workers);
-      o.set("live", d.broker_->hasLiveWorker(p.service));
-      o.set("restarts", p.restarts);
-      if (p.pid != 0) {
-        o.set("pid", p.pid);
-      } else {
-        o.set("pid", Poco::Dynamic::Var());
-      }
-      list.add(o);
-    }
-    Poco::JSON::Object out;
-    out.set("plugins", list);
-    res.body = stringify(out);
-  }));
+  r.add("GET", "/admin/v1/plugins",
+        guarded([&d](const http::HttpRequest&, http::HttpResponse& res) {
+          Poco::JSON::Array list;
+          for (const auto& p : d.plugins_->status()) {
+            Poco::JSON::Object o;
+            o.set("name", p.name);
+            o.set("version", p.version);
+            o.set("service", p.service);
+            o.set("isolation", p.isolation);
+            o.set("file", p.file);
+            o.set("abi", p.abi);
+            o.set("workers", p.workers);
+            o.set("live", d.broker_->hasLiveWorker(p.service));
+            o.set("restarts", p.restarts);
+            if (p.pid != 0) {
+              o.set("pid", p.pid);
+            } else {
+              o.set("pid", Poco::Dynamic::Var());
+            }
+            list.add(o);
+          }
+          Poco::JSON::Object out;
+          out.set("plugins", list);
+          res.body = stringify(out);
+        }));
 
   auto clockJson = [&d]() {
     Poco::JSON::Object o;
@@ -155,9 +158,10 @@ http::Router DaemonRoutes::adminRouter() {
     o.set("now", formatIso8601(d.clock_->now()));
     return stringify(o);
   };
-  r.add("GET", "/admin/v1/clock", guarded([clockJson](const http::HttpRequest&, http::HttpResponse& res) {
-    res.body = clockJson();
-  }));
+  r.add("GET", "/admin/v1/clock",
+        guarded([clockJson](const http::HttpRequest&, http::HttpResponse& res) {
+          res.body = clockJson();
+        }));
   r.add("PUT", "/admin/v1/clock",
         guarded([&d, clockJson](const http::HttpRequest& req, http::HttpResponse& res) {
           if (d.manualClock_ == nullptr) {
@@ -170,7 +174,8 @@ http::Router DaemonRoutes::adminRouter() {
             auto obj = Poco::JSON::Parser().parse(req.body).extract<Poco::JSON::Object::Ptr>();
             now = obj->optValue<std::string>("now", "");
           } catch (const std::exception&) {
-            http::setError(res, 400, "BAD_REQUEST", "the body must be {\"now\": \"ISO 8601 time\"}");
+            http::setError(res, 400, "BAD_REQUEST",
+                           "the body must be {\"now\": \"ISO 8601 time\"}");
             return;
           }
           auto t = parseIso8601(now);
@@ -197,21 +202,21 @@ http::Router DaemonRoutes::adminRouter() {
             email = (*body)->optValue<std::string>("email", "");
             agb = (*body)->optValue<std::string>("agb_code", "");
             // Default: today in Europe/Amsterdam per the platform clock (SPEC calendar rule).
-            created = (*body)->optValue<std::string>("created",
-                                                     accounts::amsterdamDate(d.clock_->now()));
+            created =
+                (*body)->optValue<std::string>("created", accounts::amsterdamDate(d.clock_->now()));
           } catch (const Poco::Exception&) {
-            http::setError(res, 400, "BAD_REQUEST",
-                           "email, agb_code and created must be strings");
+            http::setError(res, 400, "BAD_REQUEST", "email, agb_code and created must be strings");
             return;
           }
           auto made = d.accounts_->create(email, agb, created);
           if (!made) {
             const std::string& code = made.status().code();
-            const int status = code == "ACCOUNT_EXISTS" || code == "ACCOUNT_EXISTS_MIGRATED" ? 409
-                               : code == "EMAIL_INVALID" || code == "AGB_CODE_INVALID" ||
-                                       code == "BAD_REQUEST"                                ? 400
-                               : code == "STORAGE_UNAVAILABLE"                            ? 503
-                                                                                          : 500;
+            const int status =
+                code == "ACCOUNT_EXISTS" || code == "ACCOUNT_EXISTS_MIGRATED" ? 409
+                : code == "EMAIL_INVALID" || code == "AGB_CODE_INVALID" || code == "BAD_REQUEST"
+                    ? 400
+                : code == "STORAGE_UNAVAILABLE" ? 503
+                                                : 500;
             http::setError(res, status, made.status());
             return;
           }
@@ -227,7 +232,10 @@ http::Router DaemonRoutes::adminRouter() {
           auto found = d.accounts_->findByEmailOrAgb(req.params.at("key"));
           if (!found) {
             const std::string& code = found.status().code();
-            http::setError(res, code == "NOT_FOUND" ? 404 : code == "STORAGE_UNAVAILABLE" ? 503 : 500,
+            http::setError(res,
+                           code == "NOT_FOUND"             ? 404
+                           : code == "STORAGE_UNAVAILABLE" ? 503
+                                                           : 500,
                            found.status());
             return;
           }
@@ -249,40 +257,45 @@ http::Router DaemonRoutes::adminRouter() {
   // Diagnostics: one request to a bus service, its reply body returned as is. Lets an operator
   // (and the tests) see a plugin answer without any product endpoint in between.
   // Dead letters (SPEC D3; berichtctl deadletter list|replay ID).
-  r.add("GET", "/admin/v1/deadletters", guarded([&d](const http::HttpRequest&, http::HttpResponse& res) {
-    if (!d.dispatcher_) {
-      http::setError(res, 503, "SERVICE_UNAVAILABLE", "messages are not configured on this server");
-      return;
-    }
-    auto list = d.dispatcher_->deadLetters();
-    if (!list) {
-      http::setError(res, 500, list.status());
-      return;
-    }
-    Poco::JSON::Array arr;
-    for (const auto& dl : *list) {
-      Poco::JSON::Object o;
-      o.set("id", dl.id);
-      o.set("service", dl.service);
-      o.set("action", dl.action);
-      o.set("attempts", dl.attempts);
-      o.set("last_error", dl.lastError);
-      o.set("created_at", dl.createdAt);
-      arr.add(o);
-    }
-    Poco::JSON::Object out;
-    out.set("deadletters", arr);
-    res.body = stringify(out);
-  }));
+  r.add("GET", "/admin/v1/deadletters",
+        guarded([&d](const http::HttpRequest&, http::HttpResponse& res) {
+          if (!d.dispatcher_) {
+            http::setError(res, 503, "SERVICE_UNAVAILABLE",
+                           "messages are not configured on this server");
+            return;
+          }
+          auto list = d.dispatcher_->deadLetters();
+          if (!list) {
+            http::setError(res, 500, list.status());
+            return;
+          }
+          Poco::JSON::Array arr;
+          for (const auto& dl : *list) {
+            Poco::JSON::Object o;
+            o.set("id", dl.id);
+            o.set("service", dl.service);
+            o.set("action", dl.action);
+            o.set("attempts", dl.attempts);
+            o.set("last_error", dl.lastError);
+            o.set("created_at", dl.createdAt);
+            arr.add(o);
+          }
+          Poco::JSON::Object out;
+          out.set("deadletters", arr);
+          res.body = stringify(out);
+        }));
   r.add("POST", "/admin/v1/deadletters/{id}/replay",
         guarded([&d](const http::HttpRequest& req, http::HttpResponse& res) {
           if (!d.dispatcher_) {
-            http::setError(res, 503, "SERVICE_UNAVAILABLE", "messages are not configured on this server");
+            http::setError(res, 503, "SERVICE_UNAVAILABLE",
+                           "messages are not configured on this server");
             return;
           }
           int64_t id = 0;
           try {
-            id = std::stoll(req.params.at("id"));
+            std::size_t used = 0;
+            id = std::stoll(req.params.at("id"), &used);
+            if (used != req.params.at("id").size()) throw std::invalid_argument("id");
           } catch (...) {
             http::setError(res, 404, "NOT_FOUND", "no dead letter with this id");
             return;
@@ -307,8 +320,8 @@ http::Router DaemonRoutes::adminRouter() {
           if (!reply) {
             const std::string& code = reply.status().code();
             int status = code == "BUSY" || code == "SERVICE_UNAVAILABLE" ? 503
-                         : code == "TIMEOUT"                              ? 504
-                                                                          : 502;
+                         : code == "TIMEOUT"                             ? 504
+                                                                         : 502;
             http::setError(res, status, code, reply.status().message());
             return;
           }

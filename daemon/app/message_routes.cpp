@@ -2,6 +2,8 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <sstream>
 
@@ -41,6 +43,11 @@ bool validIdempotencyKey(const std::string& key) {
 // Reads the draft; BAD_REQUEST for a wrong JSON type (the rules judge the values).
 Result<messages::MessageDraft> parseDraft(const Poco::JSON::Object::Ptr& in) {
   messages::MessageDraft d;
+  for (const char* key : {"type", "subject", "body"}) {
+    if (in->has(key) && !in->get(key).isString()) {
+      return Status::error("BAD_REQUEST", std::string("'") + key + "' must be a string");
+    }
+  }
   try {
     d.type = in->optValue<std::string>("type", "");
     d.subject = in->optValue<std::string>("subject", "");
@@ -72,13 +79,26 @@ Result<messages::MessageDraft> parseDraft(const Poco::JSON::Object::Ptr& in) {
   return d;
 }
 
-// The canonical request, hashed to recognise a retry of the same message (D3).
-std::string requestHash(const messages::MessageDraft& d) {
+// The canonical request, hashed to recognise a retry of the same message (D3). Keyed with the
+// master key (HMAC-SHA256): a plain hash of subject and body would let anyone with the database
+// confirm a guessed message, and it would outlive the account's data key.
+std::string requestHash(const messages::MessageDraft& d, const Secret& key) {
   std::string canon = d.type + '\n' + std::to_string(d.subject.size()) + ':' + d.subject + '\n' +
                       std::to_string(d.body.size()) + ':' + d.body + '\n';
   for (const auto& to : messages::distinctRecipients(d.to)) canon += to + ',';
   if (d.declaratie) canon += '\n' + messages::declaratieJson(*d.declaratie);
-  return sha256Hex(canon);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  const std::string& k = key.reveal();
+  HMAC(EVP_sha256(), k.data(), static_cast<int>(k.size()),
+       reinterpret_cast<const unsigned char*>(canon.data()), canon.size(), mac, &len);
+  static const char* digits = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < len; ++i) {
+    hex.push_back(digits[mac[i] >> 4]);
+    hex.push_back(digits[mac[i] & 15]);
+  }
+  return hex;
 }
 
 Poco::JSON::Object summary(const messages::StoredMessage& m) {
@@ -132,8 +152,10 @@ void MessageRoutes::addTo(http::Router& r) const {
           auto sender = caller(req, res);
           if (!sender) return;
           if (sender->state != accounts::kStateActive) {  // D1: an active user sends
-            fail(res, Status::error("ACCOUNT_NOT_ACTIVATED",
-                                    "only an activated account can send messages"));
+            fail(res, sender->state == accounts::kStateClosed
+                          ? Status::error("ACCOUNT_CLOSED", "a closed account cannot send messages")
+                          : Status::error("ACCOUNT_NOT_ACTIVATED",
+                                          "only an activated account can send messages"));
             return;
           }
           const std::string key = req.header("Idempotency-Key");
@@ -162,10 +184,29 @@ void MessageRoutes::addTo(http::Router& r) const {
             fail(res, s);
             return;
           }
+          if (!cfg->messages.masterKey) {  // a reload took the key away
+            http::setError(res, 503, "SERVICE_UNAVAILABLE",
+                           "messages are not configured on this server");
+            return;
+          }
           const TimePoint deadline = parseIso8601(cfg->activation.deadline).value_or(TimePoint{});
           messages::Submission sub;
           sub.senderId = sender->id;
           sub.senderAgb = sender->agbCode;
+          if (!key.empty()) sub.idempotencyKey = key;
+          sub.requestHash = requestHash(*draft, *cfg->messages.masterKey);
+          // D3: a retry gets its first answer, whatever has changed about the recipients since.
+          if (auto earlier = deps->store->replayOf(sub); !earlier) {
+            fail(res, earlier.status());
+            return;
+          } else if (earlier->has_value()) {
+            res.setHeader("Idempotent-Replayed", "true");
+            Poco::JSON::Object o;
+            o.set("id", (*earlier)->messageId);
+            res.status = 202;
+            http::setJson(res, o);
+            return;
+          }
           for (const auto& agb : messages::distinctRecipients(draft->to)) {
             auto account = deps->accounts->findByEmailOrAgb(agb);
             if (!account) {
@@ -185,8 +226,6 @@ void MessageRoutes::addTo(http::Router& r) const {
             sub.recipients.push_back({account->id, agb, account->email, decision.action});
           }
           sub.draft = std::move(draft).value();
-          if (!key.empty()) sub.idempotencyKey = key;
-          sub.requestHash = requestHash(sub.draft);
           if (cfg->messages.notifyByMail == "true") sub.noticeLink = cfg->http.publicUrl + "/";
           auto done = deps->store->submit(sub);
           if (!done) {

@@ -73,6 +73,14 @@ Result<std::optional<Submitted>> MessageStore::findByKey(Poco::Data::Session& tx
   return std::optional<Submitted>(Submitted{ids.front(), true});
 }
 
+Result<std::optional<Submitted>> MessageStore::replayOf(const Submission& s) {
+  if (!s.idempotencyKey) return std::optional<Submitted>();
+  Result<std::optional<Submitted>> out = std::optional<Submitted>();
+  Status st = db_.transact([&](Poco::Data::Session& tx) { out = findByKey(tx, s); });
+  if (!st) return st;
+  return out;
+}
+
 Result<Submitted> MessageStore::submit(const Submission& s) {
   for (int attempt = 0;; ++attempt) {
     Submitted out;

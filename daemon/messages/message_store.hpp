@@ -84,6 +84,10 @@ class MessageStore {
       : db_(db), clock_(clock), keys_(keys), idempotencyHours_(idempotencyHours) {}
 
   Result<Submitted> submit(const Submission& s);
+  // The earlier answer for this sender, key and request within the idempotency window (replay
+  // = true), nothing, or IDEMPOTENCY_KEY_REUSED — checked before the recipients are judged
+  // again, so a retry gets its first answer even after the deadline passed (D3).
+  Result<std::optional<Submitted>> replayOf(const Submission& s);
   Result<std::vector<StoredMessage>> list(int64_t accountId, const std::string& box);
   Result<StoredMessage> get(int64_t accountId, int64_t messageId);
   Status markDelivered(int64_t messageId, int64_t recipientId);

@@ -193,7 +193,10 @@ TEST_P(MessagesFlow, EveryRefusalHasItsCodeAndNothingIsStored) {  // D2
   fields.set("treatment_code", "A1234");
   fields.set("amount_cents", 0);
   wrongAmount.set("declaratie", fields);
+  Poco::JSON::Object numericSubject = message({"22222222"}, kSubject, kBody);
+  numericSubject.set("subject", 5);
   std::vector<Case> cases = {
+      {numericSubject, 400, "BAD_REQUEST"},
       {message({"22222222"}, "", kBody), 400, "SUBJECT_MISSING"},
       {message({}, kSubject, kBody), 400, "RECIPIENTS_MISSING"},
       {message({"2222222"}, kSubject, kBody), 400, "AGB_CODE_INVALID"},
@@ -230,7 +233,7 @@ TEST_P(MessagesFlow, BeforeTheDeadlineMessagesToMigratedAccountsAreHeldFromItRef
   ASSERT_EQ(again.status, 200) << again.body;
   senderToken_ = json(again.body)->getValue<std::string>("token");
   auto held = a_->post("/api/v1/messages", message({"33333333", "22222222"}, kSubject, kBody),
-                       as(senderToken_));
+                       as(senderToken_, "voor-de-deadline"));
   ASSERT_EQ(held.status, 202) << held.body;
   auto sent = box(senderToken_, "sent");
   ASSERT_EQ(sent->size(), 1u);
@@ -248,6 +251,12 @@ TEST_P(MessagesFlow, BeforeTheDeadlineMessagesToMigratedAccountsAreHeldFromItRef
       json(refused.body)->getObject("error")->getValue<std::string>("message").find("33333333"),
       std::string::npos);
   EXPECT_EQ(a_->count("SELECT COUNT(*) FROM messages"), 1);  // nothing half sent
+  // D3: a retry of the message accepted before the deadline still gets its first answer.
+  auto retry = a_->post("/api/v1/messages", message({"33333333", "22222222"}, kSubject, kBody),
+                        as(senderToken_, "voor-de-deadline"));
+  EXPECT_EQ(retry.status, 202) << retry.body;
+  EXPECT_EQ(json(retry.body)->getValue<int64_t>("id"), json(held.body)->getValue<int64_t>("id"));
+  EXPECT_EQ(retry.headers["Idempotent-Replayed"], "true");
 }
 
 TEST_P(MessagesFlow, SigkillWhileAThousandMessagesAreSubmittedLosesNoneAndDoublesNone) {  // D3
