@@ -32,6 +32,27 @@ std::string aad(int64_t messageId, int64_t accountId, const std::string& box, co
          field;
 }
 
+// One outbox job, due at once. Retry times are real time (the dispatcher's clock), not the
+// platform calendar, so a rehearsal clock set ahead or standing still never stalls deliveries.
+// ON CONFLICT keeps a job's key unique without failing a repeat (releaseHeld).
+void enqueue(const storage::Database& db, Poco::Data::Session& tx, std::string service,
+             std::string action, std::string key, const std::string& json, std::string createdAt) {
+  Poco::Data::BLOB body(reinterpret_cast<const unsigned char*>(json.data()), json.size());
+  std::string headers = "{}", state = "pending", next = "1970-01-01T00:00:00.000Z";
+  int attempts = 0;
+  tx << db.sql(
+      "INSERT INTO outbox (service, action, idempotency_key, headers, body, state, attempts, "
+      "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (idempotency_key) DO NOTHING"),
+      use(service), use(action), use(key), use(headers), use(body), use(state), use(attempts),
+      use(next), use(createdAt), now;
+}
+
+std::string deliverJson(int64_t messageId, int64_t recipientId) {
+  return "{\"message_id\":" + std::to_string(messageId) +
+         ",\"recipient_id\":" + std::to_string(recipientId) + "}";
+}
+
 }  // namespace
 
 std::string declaratieJson(const Declaratie& d) {
@@ -138,20 +159,9 @@ Result<Submitted> MessageStore::submit(const Submission& s) {
         insertCopy(r.accountId, "inbox", r.agbCode, hold ? "held" : "pending");
         if (hold) continue;  // AC4: delivered once the account activates
         // D3: the delivery job commits with the message (transactional outbox).
-        std::string service = "delivery", action = "deliver", headers = "{}", state = "pending";
-        std::string jobKey = "deliver:" + std::to_string(id) + ":" + std::to_string(r.accountId);
-        const std::string json = "{\"message_id\":" + std::to_string(id) +
-                                 ",\"recipient_id\":" + std::to_string(r.accountId) + "}";
-        Poco::Data::BLOB body(reinterpret_cast<const unsigned char*>(json.data()), json.size());
-        int attempts = 0;
-        // Due at once. Retry times are real time (the dispatcher's clock), not the platform
-        // calendar, so a rehearsal clock set ahead or standing still never stalls deliveries.
-        std::string next = "1970-01-01T00:00:00.000Z", at = nowText;
-        tx << db_.sql(
-            "INSERT INTO outbox (service, action, idempotency_key, headers, body, state, attempts, "
-            "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-            use(service), use(action), use(jobKey), use(headers), use(body), use(state),
-            use(attempts), use(next), use(at), now;
+        enqueue(db_, tx, "delivery", "deliver",
+                "deliver:" + std::to_string(id) + ":" + std::to_string(r.accountId),
+                deliverJson(id, r.accountId), nowText);
         if (s.noticeLink && !r.email.empty()) {
           // N1: "you have a new message" — who sent it and where to log in, nothing of its text.
           Poco::JSON::Object notice, vars;
@@ -163,18 +173,9 @@ Result<Submitted> MessageStore::submit(const Submission& s) {
           notice.set("variables", vars);
           std::ostringstream text;
           notice.stringify(text);
-          const std::string noticeJson = text.str();
-          Poco::Data::BLOB noticeBody(reinterpret_cast<const unsigned char*>(noticeJson.data()),
-                                      noticeJson.size());
-          std::string mailService = "mail", mailAction = "send_mail";
-          std::string noticeKey =
-              "notice:" + std::to_string(id) + ":" + std::to_string(r.accountId);
-          tx << db_.sql(
-              "INSERT INTO outbox (service, action, idempotency_key, headers, body, state, "
-              "attempts, "
-              "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-              use(mailService), use(mailAction), use(noticeKey), use(headers), use(noticeBody),
-              use(state), use(attempts), use(next), use(at), now;
+          enqueue(db_, tx, "mail", "send_mail",
+                  "notice:" + std::to_string(id) + ":" + std::to_string(r.accountId), text.str(),
+                  nowText);
         }
       }
     });
@@ -299,19 +300,9 @@ Result<int> MessageStore::releaseHeld(int64_t accountId) {
         into(ids), use(account), now;
     const std::string at = formatIso8601(clock_.now());
     for (Poco::Int64 id : ids) {
-      std::string service = "delivery", action = "deliver", headers = "{}", state = "pending";
-      std::string jobKey = "deliver:" + std::to_string(id) + ":" + std::to_string(accountId);
-      const std::string json = "{\"message_id\":" + std::to_string(id) +
-                               ",\"recipient_id\":" + std::to_string(accountId) + "}";
-      Poco::Data::BLOB body(reinterpret_cast<const unsigned char*>(json.data()), json.size());
-      int attempts = 0;
-      std::string next = "1970-01-01T00:00:00.000Z", created = at;
-      tx << db_.sql(
-          "INSERT INTO outbox (service, action, idempotency_key, headers, body, state, attempts, "
-          "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-          "ON CONFLICT (idempotency_key) DO NOTHING"),
-          use(service), use(action), use(jobKey), use(headers), use(body), use(state),
-          use(attempts), use(next), use(created), now;
+      enqueue(db_, tx, "delivery", "deliver",
+              "deliver:" + std::to_string(id) + ":" + std::to_string(accountId),
+              deliverJson(id, accountId), at);
       Poco::Int64 msg = id;
       tx << db_.sql(
           "UPDATE message_copies SET state = 'pending' WHERE message_id = ? AND account_id = ? AND "

@@ -2,7 +2,6 @@
 // PostgreSQL in a fresh database on the cluster named by BERICHTD_TEST_PG_URL (skipped without
 // it, failed when BERICHTD_REQUIRE_PG=1).
 #include "accounts/account_store.hpp"
-#include "test_database.hpp"
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Session.h>
@@ -20,10 +19,7 @@
 
 #include "core/tokens.hpp"
 #include "storage/database.hpp"
-
-namespace berichtd::storage {
-void PrintTo(Backend backend, std::ostream* os) { *os << backendName(backend); }
-}  // namespace berichtd::storage
+#include "test_database.hpp"
 
 namespace berichtd::accounts {
 namespace {
@@ -148,7 +144,8 @@ TEST_P(AccountStoreTest, DuplicateAgbCodeIsRefused) {  // A1
 
 TEST_P(AccountStoreTest, ADuplicateOfAMigratedAccountPointsToTheActivationMail) {  // A3
   ASSERT_TRUE(store_->create("praktijk@example.nl", "12345678", "2019-05-31"));
-  for (auto [email, agb] : {std::pair{"Praktijk@Example.NL", "99999999"}, std::pair{"nieuw@example.nl", "12345678"}}) {
+  for (auto [email, agb] :
+       {std::pair{"Praktijk@Example.NL", "99999999"}, std::pair{"nieuw@example.nl", "12345678"}}) {
     auto dup = store_->create(email, agb, "2026-03-02");
     ASSERT_FALSE(dup) << email;
     EXPECT_EQ(dup.status().code(), "ACCOUNT_EXISTS_MIGRATED") << email;
@@ -218,12 +215,9 @@ TEST_P(AccountStoreTest, FindUnknownIsNotFound) {
   }
 }
 
-std::string backendParamName(const ::testing::TestParamInfo<Backend>& info) {
-  return storage::backendName(info.param);
-}
-
 INSTANTIATE_TEST_SUITE_P(Backends, AccountStoreTest,
-                         ::testing::Values(Backend::kSqlite, Backend::kPostgres), backendParamName);
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         berichtd::testing::backendParamName);
 
 }  // namespace
 }  // namespace berichtd::accounts

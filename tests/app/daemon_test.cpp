@@ -1,21 +1,20 @@
 // End-to-end tests of the berichtd binary: start-up, health and readiness, the admin listener
 // and berichtctl, signals (SIGTERM, SIGHUP), out-of-process plugin hosts surviving SIGKILL,
 // systemd notification, the manual clock, PostgreSQL, and the systemd unit file.
-#include "daemon_process.hpp"
-
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <thread>
-#include <unistd.h>
+
+#include "daemon_process.hpp"
 
 namespace berichtd::testing {
 namespace {
@@ -77,8 +76,8 @@ TEST(Daemon, EveryErrorsHelpLinkLeadsToAKnowledgeBasePage) {
   std::string cfg = kBaseConfig;
   const std::string httpLine = "http: {listen: \"127.0.0.1:0\"}";
   cfg.replace(cfg.find(httpLine), httpLine.size(),
-              "http: {listen: \"127.0.0.1:0\", kennisbank_dir: \"" + std::string(BERICHTD_SOURCE_DIR) +
-                  "/docs/kennisbank\"}");
+              "http: {listen: \"127.0.0.1:0\", kennisbank_dir: \"" +
+                  std::string(BERICHTD_SOURCE_DIR) + "/docs/kennisbank\"}");
   DaemonProcess d(dir, cfg);
   ASSERT_TRUE(d.start()) << d.output();
 
@@ -95,10 +94,12 @@ TEST(Daemon, EveryErrorsHelpLinkLeadsToAKnowledgeBasePage) {
   EXPECT_EQ(index.status, 200);
   EXPECT_NE(index.body.find("href=\"/kennisbank/NOT_FOUND\""), std::string::npos) << index.body;
 
-  for (const char* bad : {"/kennisbank/NO_SUCH_CODE", "/kennisbank/..%2Fconfig", "/kennisbank/README.md"}) {
+  for (const char* bad :
+       {"/kennisbank/NO_SUCH_CODE", "/kennisbank/..%2Fconfig", "/kennisbank/README.md"}) {
     auto refused = httpRequest(d.url(), "GET", bad);
     EXPECT_EQ(refused.status, 404) << bad;
-    EXPECT_EQ(json(refused.body)->getObject("error")->getValue<std::string>("code"), "NOT_FOUND") << bad;
+    EXPECT_EQ(json(refused.body)->getObject("error")->getValue<std::string>("code"), "NOT_FOUND")
+        << bad;
   }
 }
 
@@ -112,9 +113,14 @@ TEST(Daemon, TheShippedConfigurationStartsAndAnswersHealthz) {
                        "storage.url=sqlite://" + dir.path() + "/berichtd.db", "--set",
                        "bus.endpoint=ipc://" + dir.path() + "/bus.sock", "--set",
                        std::string("plugins.dir=") + BERICHTD_PLUGIN_DIR, "--set",
-                       "plugins.auth-totp.secret_key={file: " + dir.write("auth.key", "k1:" + std::string(64, 'b') + "\n") + "}",
-                       "--set", "plugins.auth-totp.common_passwords=" + std::string(BERICHTD_SOURCE_DIR) + "/conf/common-passwords.txt",
-                       "--set", "messages.master_key={file: " + dir.write("messages.key", "m1:" + std::string(64, 'b') + "\n") + "}"}))
+                       "plugins.auth-totp.secret_key={file: " +
+                           dir.write("auth.key", "k1:" + std::string(64, 'b') + "\n") + "}",
+                       "--set",
+                       "plugins.auth-totp.common_passwords=" + std::string(BERICHTD_SOURCE_DIR) +
+                           "/conf/common-passwords.txt",
+                       "--set",
+                       "messages.master_key={file: " +
+                           dir.write("messages.key", "m1:" + std::string(64, 'b') + "\n") + "}"}))
       << d.output();
   EXPECT_EQ(httpRequest(d.url(), "GET", "/healthz").status, 200);
   auto ready = httpRequest(d.url(), "GET", "/readyz");
@@ -131,10 +137,10 @@ TEST(Daemon, AdminNeedsTheTokenAndBerichtctlReadsStatusAndPlugins) {
   ASSERT_TRUE(d.start()) << d.output();
 
   EXPECT_EQ(httpRequest(d.adminUrl(), "GET", "/admin/v1/status").status, 401);
-  EXPECT_EQ(httpRequest(d.adminUrl(), "GET", "/admin/v1/status", "",
-                        {{"Authorization", "Bearer wrong"}})
-                .status,
-            401);
+  EXPECT_EQ(
+      httpRequest(d.adminUrl(), "GET", "/admin/v1/status", "", {{"Authorization", "Bearer wrong"}})
+          .status,
+      401);
   auto st = httpRequest(d.adminUrl(), "GET", "/admin/v1/status", "", d.adminHeaders());
   ASSERT_EQ(st.status, 200) << st.body;
   auto status = json(st.body);
@@ -154,13 +160,15 @@ TEST(Daemon, AdminNeedsTheTokenAndBerichtctlReadsStatusAndPlugins) {
   EXPECT_EQ(echo->getValue<std::string>("isolation"), "thread");
   EXPECT_TRUE(echo->getValue<bool>("live"));
 
-  rc = runCommand({binaryPath("berichtctl"), "--admin", d.adminUrl(), "--token-file", tokenFile, "status"},
-                  out);
+  rc = runCommand(
+      {binaryPath("berichtctl"), "--admin", d.adminUrl(), "--token-file", tokenFile, "status"},
+      out);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("echo"), std::string::npos) << out;
 
   // A request through the bus to the plugin, via the admin diagnostics endpoint.
-  auto echoed = httpRequest(d.adminUrl(), "POST", "/admin/v1/bus/echo/echo", "hallo", d.adminHeaders());
+  auto echoed =
+      httpRequest(d.adminUrl(), "POST", "/admin/v1/bus/echo/echo", "hallo", d.adminHeaders());
   EXPECT_EQ(echoed.status, 200);
   EXPECT_EQ(echoed.body, "hallo");
   auto failed = httpRequest(d.adminUrl(), "POST", "/admin/v1/bus/echo/throw", "", d.adminHeaders());
@@ -175,7 +183,8 @@ TEST(Daemon, LogsNeverContainMessageBodiesOrTheAdminToken) {
   ASSERT_TRUE(d.start()) << d.output();
   const std::string marker = "PRIVACY-MARKER-7f3a9c";
   for (const char* action : {"echo", "throw", "fail", "nosuchaction"}) {
-    httpRequest(d.adminUrl(), "POST", std::string("/admin/v1/bus/echo/") + action, marker, d.adminHeaders());
+    httpRequest(d.adminUrl(), "POST", std::string("/admin/v1/bus/echo/") + action, marker,
+                d.adminHeaders());
   }
   httpRequest(d.url(), "POST", "/healthz", marker);
   httpRequest(d.url(), "POST", "/nope", marker, {{"Authorization", "Bearer " + marker}});
@@ -183,14 +192,16 @@ TEST(Daemon, LogsNeverContainMessageBodiesOrTheAdminToken) {
   d.signal(SIGTERM);
   EXPECT_EQ(d.waitExit(std::chrono::seconds(15)), 0);
   const std::string log = d.output();
-  EXPECT_NE(log.find("Debug"), std::string::npos) << "the test needs debug logging to mean anything";
+  EXPECT_NE(log.find("Debug"), std::string::npos)
+      << "the test needs debug logging to mean anything";
   EXPECT_EQ(log.find(marker), std::string::npos) << log;
   EXPECT_EQ(log.find(d.token()), std::string::npos) << log;
 }
 
 TEST(Daemon, CheckConfigReportsEveryErrorWithFileLineAndColumn) {
   TempDir dir;
-  const std::string bad = dir.write("bad.yaml", "http:\n  listen: 5\n  lsiten: x\nstorage:\n  url: ftp://x\n");
+  const std::string bad =
+      dir.write("bad.yaml", "http:\n  listen: 5\n  lsiten: x\nstorage:\n  url: ftp://x\n");
   std::string out;
   int rc = runCommand({binaryPath("berichtd"), "--check-config", bad}, out);
   EXPECT_EQ(rc, 1) << out;
@@ -209,7 +220,8 @@ TEST(Daemon, CheckConfigReportsEveryErrorWithFileLineAndColumn) {
 TEST(Daemon, VersionNamesTheAbiAndLinkedLibraries) {
   std::string out;
   ASSERT_EQ(runCommand({binaryPath("berichtd"), "--version"}, out), 0);
-  for (const char* part : {"berichtd ", "plugin SDK ABI 1.1", "Poco 1.", "ZeroMQ 4.", "OpenSSL 3", "SQLite 3."}) {
+  for (const char* part :
+       {"berichtd ", "plugin SDK ABI 1.1", "Poco 1.", "ZeroMQ 4.", "OpenSSL 3", "SQLite 3."}) {
     EXPECT_NE(out.find(part), std::string::npos) << part << " in " << out;
   }
 }
@@ -348,11 +360,13 @@ TEST(Daemon, NotifiesSystemdReadyWatchdogAndStopping) {
   auto drain = [&] {
     char buf[4096];
     ssize_t n;
-    while ((n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT)) > 0) received += std::string(buf, n) + "\n";
+    while ((n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT)) > 0)
+      received += std::string(buf, n) + "\n";
   };
 
   DaemonProcess d(dir, kBaseConfig);
-  ASSERT_TRUE(d.start({}, {{"NOTIFY_SOCKET", socketPath}, {"WATCHDOG_USEC", "400000"}})) << d.output();
+  ASSERT_TRUE(d.start({}, {{"NOTIFY_SOCKET", socketPath}, {"WATCHDOG_USEC", "400000"}}))
+      << d.output();
   EXPECT_TRUE(waitUntil(
       [&] {
         drain();
@@ -377,19 +391,20 @@ TEST(Daemon, TheManualClockIsShownAndSetThroughBerichtctl) {
   EXPECT_NE(d.output().find("clock.mode is manual"), std::string::npos);
   const std::string tokenFile = dir.path() + "/admin.token";
   std::string out;
-  ASSERT_EQ(runCommand({binaryPath("berichtctl"), "--admin", d.adminUrl(), "--token-file", tokenFile,
-                        "--json", "clock", "show"},
+  ASSERT_EQ(runCommand({binaryPath("berichtctl"), "--admin", d.adminUrl(), "--token-file",
+                        tokenFile, "--json", "clock", "show"},
                        out),
             0)
       << out;
   EXPECT_EQ(json(out)->getValue<std::string>("now"), "2026-02-12T23:00:00.000Z");
-  ASSERT_EQ(runCommand({binaryPath("berichtctl"), "--admin", d.adminUrl(), "--token-file", tokenFile,
-                        "--json", "clock", "set", "2026-03-01T00:00:00+01:00"},
+  ASSERT_EQ(runCommand({binaryPath("berichtctl"), "--admin", d.adminUrl(), "--token-file",
+                        tokenFile, "--json", "clock", "set", "2026-03-01T00:00:00+01:00"},
                        out),
             0)
       << out;
   EXPECT_EQ(json(out)->getValue<std::string>("now"), "2026-02-28T23:00:00.000Z");
-  auto bad = httpRequest(d.adminUrl(), "PUT", "/admin/v1/clock", R"({"now":"gisteren"})", d.adminHeaders());
+  auto bad = httpRequest(d.adminUrl(), "PUT", "/admin/v1/clock", R"({"now":"gisteren"})",
+                         d.adminHeaders());
   EXPECT_EQ(bad.status, 400);
 }
 
@@ -412,7 +427,8 @@ TEST(Daemon, BerichtctlCreatesAndShowsAccountsAndRefusesDuplicates) {
   EXPECT_NE(out.find("accounts create --email E --agb A"), std::string::npos) << out;
 
   // Without --json the answer is still the {account_id, request_token} object (API.md).
-  ASSERT_EQ(ctl({"accounts", "create", "--email", "Praktijk@Example.NL", "--agb", "12345678"}, out), 0)
+  ASSERT_EQ(ctl({"accounts", "create", "--email", "Praktijk@Example.NL", "--agb", "12345678"}, out),
+            0)
       << out;
   auto created = json(out);
   const auto accountId = created->getValue<Poco::Int64>("account_id");

@@ -540,10 +540,11 @@ TEST(ConfigFile, ShippedExampleWithoutTokenFileNamesIt) {
   TempDir dir;
   dir.write("tok", "x\n");
   dir.write("key", "k1:" + std::string(64, 'd') + "\n");
-  LoadResult r = loadConfigFile(std::string(BERICHTD_SOURCE_DIR) + "/conf/berichtd.yaml",
-                                {"admin.token={file: " + (dir.path() / "tok").string() + "}",
-                                 "messages.master_key={file: " + (dir.path() / "key").string() + "}",
-                                 "plugins.auth-totp.secret_key={file: " + (dir.path() / "key").string() + "}"});
+  LoadResult r = loadConfigFile(
+      std::string(BERICHTD_SOURCE_DIR) + "/conf/berichtd.yaml",
+      {"admin.token={file: " + (dir.path() / "tok").string() + "}",
+       "messages.master_key={file: " + (dir.path() / "key").string() + "}",
+       "plugins.auth-totp.secret_key={file: " + (dir.path() / "key").string() + "}"});
   ASSERT_TRUE(r.config.has_value()) << ::testing::PrintToString(errorStrings(r));
   EXPECT_EQ(r.config->admin.token->reveal(), "x");
 }

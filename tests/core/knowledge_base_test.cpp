@@ -33,7 +33,8 @@ std::set<std::string> codesIn(const std::string& text) {
       if (std::regex_search(window, m, literal)) codes.insert(m[1]);
     }
   }
-  static const std::regex constant("std::string_view k[A-Za-z]+\\s*=\\s*\"([A-Z]{2,}(?:_[A-Z0-9]+)*)\"");
+  static const std::regex constant(
+      "std::string_view k[A-Za-z]+\\s*=\\s*\"([A-Z]{2,}(?:_[A-Z0-9]+)*)\"");
   for (std::sregex_iterator it(text.begin(), text.end(), constant), e; it != e; ++it) {
     codes.insert((*it)[1]);
   }

@@ -1,4 +1,3 @@
-#include "core/crypto/base64.hpp"
 #include "core/crypto/secret_box.hpp"
 
 #include <gtest/gtest.h>
@@ -6,6 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
+
+#include "core/crypto/base64.hpp"
 
 namespace berichtd::crypto {
 namespace {
@@ -47,12 +48,14 @@ TEST(SecretBox, TamperingAndWrongContextDetected) {
     auto r = box->open(t, "totp:1");
     EXPECT_FALSE(r) << "position " << i;
     if (!r && i >= bodyStart) {
-      EXPECT_TRUE(r.status().code() == "SECRET_BOX_OPEN_FAILED" || r.status().code() == "SECRET_BOX_FORMAT");
+      EXPECT_TRUE(r.status().code() == "SECRET_BOX_OPEN_FAILED" ||
+                  r.status().code() == "SECRET_BOX_FORMAT");
     }
   }
   // Truncated / malformed.
-  for (const std::string& bad : {std::string(""), std::string("v1:a"), std::string("v2:a:AAAA:AAAA"),
-                                 sealed->substr(0, sealed->size() - 4), *sealed + ":x"}) {
+  for (const std::string& bad :
+       {std::string(""), std::string("v1:a"), std::string("v2:a:AAAA:AAAA"),
+        sealed->substr(0, sealed->size() - 4), *sealed + ":x"}) {
     EXPECT_FALSE(box->open(bad, "totp:1")) << bad;
   }
   // Wrong key with the same id.
@@ -99,7 +102,8 @@ TEST(SecretBox, KeyTextErrorsNeverShowKeyMaterial) {
 }
 
 TEST(SecretBox, FromKeyFileAndSecret) {
-  const auto path = std::filesystem::temp_directory_path() / ("auth_core_keys_" + std::to_string(getpid()));
+  const auto path =
+      std::filesystem::temp_directory_path() / ("auth_core_keys_" + std::to_string(getpid()));
   std::ofstream(path) << "k1:" << kHexKey << "\n";
   auto box = SecretBox::fromKeyFile(path.string());
   std::filesystem::remove(path);

@@ -9,19 +9,11 @@
 #include "accounts/account_store.hpp"
 #include "test_database.hpp"
 
-namespace berichtd::storage {
-void PrintTo(Backend backend, std::ostream* os) { *os << backendName(backend); }
-}  // namespace berichtd::storage
-
 namespace berichtd::messages {
 namespace {
 
 using namespace Poco::Data::Keywords;
 using storage::Backend;
-
-std::string backendParamName(const ::testing::TestParamInfo<Backend>& info) {
-  return storage::backendName(info.param);
-}
 
 constexpr const char* kSubject = "Verwijzing mevrouw Jansen";
 constexpr const char* kBody =
@@ -198,7 +190,8 @@ TEST_P(MessageStoreTest, DeclaratieFieldsAreSealedAndReturned) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MessageStoreTest,
-                         ::testing::Values(Backend::kSqlite, Backend::kPostgres), backendParamName);
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         berichtd::testing::backendParamName);
 
 }  // namespace
 }  // namespace berichtd::messages

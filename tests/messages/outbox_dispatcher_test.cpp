@@ -11,20 +11,12 @@
 #include "accounts/account_store.hpp"
 #include "test_database.hpp"
 
-namespace berichtd::storage {
-void PrintTo(Backend backend, std::ostream* os) { *os << backendName(backend); }
-}  // namespace berichtd::storage
-
 namespace berichtd::messages {
 namespace {
 
 using namespace Poco::Data::Keywords;
 using std::chrono::milliseconds;
 using storage::Backend;
-
-std::string backendParamName(const ::testing::TestParamInfo<Backend>& info) {
-  return storage::backendName(info.param);
-}
 
 TEST(RetryDelay, ExponentialCappedWithEqualJitterTable) {
   const RetryPolicy p{8, milliseconds(1000), milliseconds(60000)};
@@ -183,7 +175,8 @@ TEST_P(OutboxDispatcherTest, HeldCopiesAreQueuedWhenTheRecipientActivates) {  //
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, OutboxDispatcherTest,
-                         ::testing::Values(Backend::kSqlite, Backend::kPostgres), backendParamName);
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         berichtd::testing::backendParamName);
 
 }  // namespace
 }  // namespace berichtd::messages

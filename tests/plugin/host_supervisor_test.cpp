@@ -24,7 +24,8 @@ TEST(HostSupervisor, RestartsAKilledHostAndStopsItOnRequest) {
   ASSERT_TRUE(waitFor([&] { return sup.pid() != 0; }, std::chrono::seconds(5)));
   const pid_t first = sup.pid();
   ASSERT_EQ(::kill(first, SIGKILL), 0);
-  ASSERT_TRUE(waitFor([&] { return sup.pid() != 0 && sup.pid() != first; }, std::chrono::seconds(5)));
+  ASSERT_TRUE(
+      waitFor([&] { return sup.pid() != 0 && sup.pid() != first; }, std::chrono::seconds(5)));
   EXPECT_EQ(sup.restarts(), 1);
   const pid_t second = sup.pid();
   sup.stop(std::chrono::milliseconds(2000));

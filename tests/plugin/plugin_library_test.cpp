@@ -1,11 +1,12 @@
 // The loader's refusals (issue: "refuses a plugin whose ABI version it does not support, with
 // a message naming the file and both versions; a missing file or symbol is a clear error").
-#include "plugin/plugin_instance.hpp"
 #include "plugin/plugin_library.hpp"
+
+#include <gtest/gtest.h>
 
 #include <cstdlib>
 
-#include <gtest/gtest.h>
+#include "plugin/plugin_instance.hpp"
 
 namespace berichtd::plugin {
 namespace {

@@ -1,12 +1,14 @@
 // PluginManager with a real broker: an in-process plugin answers over the bus; a wrong ABI
 // stops the start-up with the loader's error. RequestClock gives a plugin host the daemon's time.
-#include "bus/broker.hpp"
-#include "bus/client.hpp"
 #include "plugin/plugin_manager.hpp"
-#include "plugin/request_clock.hpp"
 
 #include <gtest/gtest.h>
+
 #include <zmq.hpp>
+
+#include "bus/broker.hpp"
+#include "bus/client.hpp"
+#include "plugin/request_clock.hpp"
 
 namespace berichtd::plugin {
 namespace {

@@ -11,18 +11,10 @@
 #include "storage/database.hpp"
 #include "test_database.hpp"
 
-namespace berichtd::storage {
-void PrintTo(Backend backend, std::ostream* os) { *os << backendName(backend); }
-}  // namespace berichtd::storage
-
 namespace berichtd::plugin {
 namespace {
 
 using storage::Backend;
-
-std::string backendParamName(const ::testing::TestParamInfo<Backend>& info) {
-  return storage::backendName(info.param);
-}
 
 class PluginStorageTest : public ::testing::TestWithParam<Backend> {
  protected:
@@ -189,7 +181,8 @@ TEST(PluginStorageHostless, WithoutAHostDatabaseEveryCallIsUnavailable) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PluginStorageTest,
-                         ::testing::Values(Backend::kSqlite, Backend::kPostgres), backendParamName);
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         berichtd::testing::backendParamName);
 
 }  // namespace
 }  // namespace berichtd::plugin

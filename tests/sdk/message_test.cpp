@@ -1,12 +1,15 @@
-#include <berichtd/message.hpp>
-
 #include <gtest/gtest.h>
+
+#include <berichtd/message.hpp>
 
 namespace berichtd {
 namespace {
 
 TEST(Message, RoundTripsThroughTheAbiView) {
-  Message m{"echo", "say", "c-1", {{"k", "v"}, {"bin", std::string("a\0b", 3)}},
+  Message m{"echo",
+            "say",
+            "c-1",
+            {{"k", "v"}, {"bin", std::string("a\0b", 3)}},
             std::string("body\0with nul", 13)};
   EnvelopeView view(m);
   EXPECT_EQ(view.get()->struct_size, sizeof(berichtd_envelope));

@@ -1,6 +1,6 @@
-#include <berichtd/status.hpp>
-
 #include <gtest/gtest.h>
+
+#include <berichtd/status.hpp>
 
 namespace berichtd {
 namespace {

@@ -25,14 +25,11 @@
 #include <vector>
 
 #include "storage/database.hpp"
-#include "test_database.hpp"
 #include "storage/migrations.hpp"
 #include "storage/storage_url.hpp"
+#include "test_database.hpp"
 
 namespace berichtd::storage {
-
-// Readable parameter names in gtest output ("GetParam() = postgresql").
-void PrintTo(Backend backend, std::ostream* os) { *os << backendName(backend); }
 
 namespace {
 
@@ -44,7 +41,7 @@ class StorageTest : public ::testing::TestWithParam<Backend> {
   void SetUp() override {
     // A nested, not yet existing folder for SQLite: open() must create it.
     testDb_ = std::make_unique<berichtd::testing::TestDatabase>(GetParam(), "berichtd_t_",
-                                                                 "state/berichtd.db");
+                                                                "state/berichtd.db");
     BERICHTD_PREPARE_TEST_DATABASE(*testDb_);
     url_ = testDb_->url();
     dir_ = testDb_->dir();
@@ -100,10 +97,6 @@ class StorageTest : public ::testing::TestWithParam<Backend> {
   fs::path dir_;
   std::unique_ptr<Database> db_;
 };
-
-std::string backendParamName(const ::testing::TestParamInfo<Backend>& info) {
-  return backendName(info.param);
-}
 
 // --- URL parsing ------------------------------------------------------------------------
 
@@ -612,7 +605,8 @@ TEST_P(StorageTest, ConcurrentMigrationsApplyEachVersionOnce) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StorageTest,
-                         ::testing::Values(Backend::kSqlite, Backend::kPostgres), backendParamName);
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         berichtd::testing::backendParamName);
 
 }  // namespace
 }  // namespace berichtd::storage

@@ -1,11 +1,11 @@
 #include "test_database.hpp"
 
 #include <Poco/Exception.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
 #include <random>
-#include <unistd.h>
 
 namespace berichtd::testing {
 
@@ -47,12 +47,14 @@ TestDatabase::TestDatabase(storage::Backend backend, const std::string& prefix,
   baseUrl_ = envOr("BERICHTD_TEST_PG_URL");
   if (baseUrl_.empty()) {
     outcome_ = envOr("BERICHTD_REQUIRE_PG") == "1" ? Outcome::kFail : Outcome::kSkip;
-    why_ = "BERICHTD_TEST_PG_URL is not set; start a cluster with: "
-           "export BERICHTD_TEST_PG_URL=$(scripts/pg-test-cluster.sh start DIR)";
+    why_ =
+        "BERICHTD_TEST_PG_URL is not set; start a cluster with: "
+        "export BERICHTD_TEST_PG_URL=$(scripts/pg-test-cluster.sh start DIR)";
     return;
   }
   dbName_ = prefix + uniqueSuffix();
-  Status s = admin([&](Poco::Data::Session& session) { session << "CREATE DATABASE " + dbName_, now; });
+  Status s =
+      admin([&](Poco::Data::Session& session) { session << "CREATE DATABASE " + dbName_, now; });
   if (!s.isOk()) {
     outcome_ = Outcome::kFail;
     why_ = "cannot create the test database: " + s.toString();

@@ -6,13 +6,14 @@
 // command sets it. Use in SetUp() with BERICHTD_PREPARE_TEST_DATABASE(db).
 #pragma once
 
-#include "storage/database.hpp"
+#include <gtest/gtest.h>
 
 #include <berichtd/status.hpp>
-
 #include <filesystem>
 #include <functional>
 #include <string>
+
+#include "storage/database.hpp"
 
 namespace berichtd::testing {
 
@@ -49,15 +50,25 @@ class TestDatabase {
 // Replaces the database name in a postgresql:// URL, keeping any query.
 std::string withDatabase(const std::string& url, const std::string& db);
 
+// The name of a backend-parameterised test case: ".../sqlite", ".../postgresql".
+inline std::string backendParamName(const ::testing::TestParamInfo<storage::Backend>& info) {
+  return storage::backendName(info.param);
+}
+
 }  // namespace berichtd::testing
 
+namespace berichtd::storage {
+// How GoogleTest prints a Backend parameter.
+inline void PrintTo(Backend backend, std::ostream* os) { *os << backendName(backend); }
+}  // namespace berichtd::storage
+
 // Skips or fails the current test when its database could not be prepared.
-#define BERICHTD_PREPARE_TEST_DATABASE(db)                                                  \
-  do {                                                                                      \
-    if ((db).outcome() == ::berichtd::testing::TestDatabase::Outcome::kFail) {             \
-      FAIL() << (db).why();                                                                 \
-    }                                                                                       \
-    if ((db).outcome() == ::berichtd::testing::TestDatabase::Outcome::kSkip) {             \
-      GTEST_SKIP() << (db).why();                                                           \
-    }                                                                                       \
+#define BERICHTD_PREPARE_TEST_DATABASE(db)                                     \
+  do {                                                                         \
+    if ((db).outcome() == ::berichtd::testing::TestDatabase::Outcome::kFail) { \
+      FAIL() << (db).why();                                                    \
+    }                                                                          \
+    if ((db).outcome() == ::berichtd::testing::TestDatabase::Outcome::kSkip) { \
+      GTEST_SKIP() << (db).why();                                              \
+    }                                                                          \
   } while (false)
