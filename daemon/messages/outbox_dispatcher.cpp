@@ -101,7 +101,8 @@ int OutboxDispatcher::runOnce() {
       j.action = rows.value(2).convert<std::string>();
       j.key = rows.value(3).convert<std::string>();
       if (!rows.value(4).isEmpty()) {
-        const auto& blob = rows.value(4).extract<Poco::Data::BLOB>();
+        const Poco::Dynamic::Var cell = rows.value(4);  // keep the value alive while reading it
+        const auto& blob = cell.extract<Poco::Data::BLOB>();
         j.body.assign(reinterpret_cast<const char*>(blob.rawContent()), blob.size());
       }
       j.attempts = rows.value(5).convert<int>();
