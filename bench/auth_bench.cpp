@@ -35,9 +35,9 @@
 #include <vector>
 
 #include "auth/password_hash.hpp"
-#include "core/crypto/secret_box.hpp"
 #include "auth/tokens.hpp"
 #include "auth/totp.hpp"
+#include "core/crypto/secret_box.hpp"
 
 namespace {
 

@@ -50,6 +50,7 @@
 #include "auth/password_hash.hpp"
 #include "auth/totp.hpp"
 #include "daemon_process.hpp"
+#include "latency_stats.hpp"
 
 namespace {
 
@@ -109,27 +110,8 @@ int64_t unixNow() {
       .count();
 }
 
-struct Stats {
-  double mean = 0, p50 = 0, p99 = 0, min = 0, max = 0;  // microseconds
-  size_t n = 0;
-};
-
-Stats stats(std::vector<double> us) {
-  Stats s;
-  s.n = us.size();
-  if (us.empty()) return s;
-  std::sort(us.begin(), us.end());
-  s.mean = std::accumulate(us.begin(), us.end(), 0.0) / static_cast<double>(us.size());
-  auto pct = [&us](double q) {
-    size_t i = static_cast<size_t>(q * static_cast<double>(us.size() - 1) + 0.5);
-    return us[std::min(i, us.size() - 1)];
-  };
-  s.p50 = pct(0.50);
-  s.p99 = pct(0.99);
-  s.min = us.front();
-  s.max = us.back();
-  return s;
-}
+using berichtd::bench::Stats;
+using berichtd::bench::stats;
 
 double micros(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::micro>(b - a).count();

@@ -50,6 +50,8 @@
 #include <vector>
 
 #include "auth_flow_support.hpp"
+#include "core/clock.hpp"
+#include "latency_stats.hpp"
 
 namespace {
 
@@ -69,42 +71,8 @@ constexpr int kWarmup = 20;
   throw std::runtime_error(m);
 }
 
-struct Stats {
-  double mean = 0, p50 = 0, p99 = 0, min = 0, max = 0;  // microseconds
-  size_t n = 0;
-};
-
-Stats stats(std::vector<double> us) {
-  Stats s;
-  s.n = us.size();
-  if (us.empty()) return s;
-  std::sort(us.begin(), us.end());
-  s.mean = std::accumulate(us.begin(), us.end(), 0.0) / static_cast<double>(us.size());
-  auto pct = [&us](double q) {
-    size_t i = static_cast<size_t>(q * static_cast<double>(us.size() - 1) + 0.5);
-    return us[std::min(i, us.size() - 1)];
-  };
-  s.p50 = pct(0.50);
-  s.p99 = pct(0.99);
-  s.min = us.front();
-  s.max = us.back();
-  return s;
-}
-
-// ISO 8601 UTC with milliseconds, as the daemon stores times.
-std::string isoNow() {
-  const auto t = std::chrono::system_clock::now();
-  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()) % 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms.count()));
-  return buf;
-}
+using berichtd::bench::Stats;
+using berichtd::bench::stats;
 
 // CPU seconds (user + system) used so far by process pid, all its threads (/proc/PID/stat).
 double processCpu(pid_t pid) {
@@ -198,7 +166,7 @@ double baseline(const std::string& path, const RowShape& shape, int n) {
     s << "BEGIN IMMEDIATE", now;
     Poco::Int64 sender = shape.senderId, recipient = shape.recipientId;
     std::string senderAgb = "11111111", recipientAgb = "22222222", type = "bericht";
-    std::string created = isoNow();
+    std::string created = berichtd::formatIso8601(std::chrono::system_clock::now());
     Poco::Nullable<std::string> key = std::string("baseline-" + std::to_string(i));
     std::string h = hash;
     Poco::Int64 id = 0;

@@ -25,7 +25,6 @@
 #include <string>
 
 #include "accounts/account_store.hpp"
-#include "core/clock.hpp"
 #include "http/router.hpp"
 
 namespace berichtd::app {
@@ -36,7 +35,6 @@ struct AuthRouteDeps {
   std::function<std::chrono::milliseconds()> timeout;
   std::function<std::string()> publicUrl;  // http.public_url: base of mailed links
   accounts::AccountStore* accounts = nullptr;
-  const Clock* clock = nullptr;
 };
 
 class AuthRoutes {

@@ -1,14 +1,14 @@
 #include "app/daemon.hpp"
 
-#include "app/daemon_routes.hpp"
-#include "app/signals.hpp"
-#include "core/logging.hpp"
-#include "plugin/request_clock.hpp"
-
 #include <Poco/Logger.h>
 
 #include <csignal>
 #include <filesystem>
+
+#include "app/daemon_routes.hpp"
+#include "app/signals.hpp"
+#include "core/logging.hpp"
+#include "plugin/request_clock.hpp"
 
 namespace berichtd::app {
 
@@ -59,9 +59,10 @@ Status Daemon::start(config::Config cfg) {
     auto manual = std::make_unique<ManualClock>(start);
     manualClock_ = manual.get();
     clock_ = std::move(manual);
-    log.warning("clock.mode is manual: the platform calendar stands at %s until set with "
-                "'berichtctl clock set'",
-                formatIso8601(clock_->now()));
+    log.warning(
+        "clock.mode is manual: the platform calendar stands at %s until set with "
+        "'berichtctl clock set'",
+        formatIso8601(clock_->now()));
   } else {
     clock_ = std::make_unique<SystemClock>();
   }
@@ -71,7 +72,8 @@ Status Daemon::start(config::Config cfg) {
   database_ = std::move(db).value();
   if (Status s = database_->migrate(); !s.isOk()) return s;
   accounts_ = std::make_unique<accounts::AccountStore>(*database_, *clock_);
-  log.information("storage %s at schema version %d", database_->describe(), database_->schemaVersion());
+  log.information("storage %s at schema version %d", database_->describe(),
+                  database_->schemaVersion());
 
   bus::BrokerOptions bopts;
   bopts.heartbeat = std::chrono::milliseconds(c.bus.heartbeatMs);
@@ -86,7 +88,8 @@ Status Daemon::start(config::Config cfg) {
     broker_->bind(kInprocBusEndpoint);
     broker_->bind(c.bus.endpoint);
   } catch (const std::exception& e) {
-    return Status::error("BUS_BIND_FAILED", "cannot bind the bus to " + c.bus.endpoint + ": " + e.what());
+    return Status::error("BUS_BIND_FAILED",
+                         "cannot bind the bus to " + c.bus.endpoint + ": " + e.what());
   }
   broker_->start();
   bus_ = std::make_unique<bus::BusClient>(context_, kInprocBusEndpoint, c.bus.maxMessageBytes);
@@ -109,31 +112,42 @@ Status Daemon::start(config::Config cfg) {
     plugin::stampNow(stamped, *clock_);
     return bus_->publish(stamped);
   };
-  services.call = [this](const Message& m, std::chrono::milliseconds t) { return callService(m, t); };
+  services.call = [this](const Message& m, std::chrono::milliseconds t) {
+    return callService(m, t);
+  };
   plugins_ = std::make_unique<plugin::PluginManager>(context_, popts, services);
   if (Status s = plugins_->start(c.plugins); !s.isOk()) return s;
 
   AuthRouteDeps authDeps;
-  authDeps.call = [this](Message m, std::chrono::milliseconds t) { return callService(std::move(m), t); };
-  authDeps.serviceLive = [this](const std::string& service) { return broker_->hasLiveWorker(service); };
-  authDeps.timeout = [this] { return std::chrono::milliseconds(currentConfig()->bus.requestTimeoutMs); };
+  authDeps.call = [this](Message m, std::chrono::milliseconds t) {
+    return callService(std::move(m), t);
+  };
+  authDeps.serviceLive = [this](const std::string& service) {
+    return broker_->hasLiveWorker(service);
+  };
+  authDeps.timeout = [this] {
+    return std::chrono::milliseconds(currentConfig()->bus.requestTimeoutMs);
+  };
   authDeps.publicUrl = [this] { return currentConfig()->http.publicUrl; };
   authDeps.accounts = accounts_.get();
-  authDeps.clock = clock_.get();
   authRoutes_ = std::make_unique<AuthRoutes>(std::move(authDeps));
 
   if (c.messages.masterKey) {
     auto master = crypto::SecretBox::fromSecret(*c.messages.masterKey);
-    if (!master) return Status::error("CONFIG_INVALID", "messages.master_key: " + master.status().message());
+    if (!master)
+      return Status::error("CONFIG_INVALID", "messages.master_key: " + master.status().message());
     dataKeys_ = std::make_unique<messages::DataKeys>(*database_, *clock_, *master);
-    messageStore_ = std::make_unique<messages::MessageStore>(*database_, *clock_, *dataKeys_, c.messages.idempotencyHours);
-    messages::RetryPolicy retry{c.messages.maxAttempts, std::chrono::milliseconds(c.messages.retryBaseMs),
+    messageStore_ = std::make_unique<messages::MessageStore>(*database_, *clock_, *dataKeys_,
+                                                             c.messages.idempotencyHours);
+    messages::RetryPolicy retry{c.messages.maxAttempts,
+                                std::chrono::milliseconds(c.messages.retryBaseMs),
                                 std::chrono::milliseconds(c.messages.retryMaxMs)};
     dispatcher_ = std::make_unique<messages::OutboxDispatcher>(
         *database_, realClock_, *messageStore_,
-        [this](Message m, std::chrono::milliseconds t) { return callService(std::move(m), t); }, retry,
-        std::chrono::milliseconds(c.bus.requestTimeoutMs));
-    dispatcher_->setServiceLive([this](const std::string& service) { return broker_->hasLiveWorker(service); });
+        [this](Message m, std::chrono::milliseconds t) { return callService(std::move(m), t); },
+        retry, std::chrono::milliseconds(c.bus.requestTimeoutMs));
+    dispatcher_->setServiceLive(
+        [this](const std::string& service) { return broker_->hasLiveWorker(service); });
     dispatcher_->start();
   } else {
     log.warning("messages.master_key is not set: the messages API answers 503");
@@ -192,7 +206,8 @@ void Daemon::reload() {
   notifySystemd("RELOADING=1");
   auto loaded = config::loadConfigFile(options_.configPath, options_.overrides);
   if (!loaded.config) {
-    log.error("reload of %s refused; the running configuration stays in force:", options_.configPath);
+    log.error("reload of %s refused; the running configuration stays in force:",
+              options_.configPath);
     for (const auto& e : loaded.errors) log.error(e.toString());
     notifySystemd("READY=1");
     return;
@@ -200,15 +215,17 @@ void Daemon::reload() {
   auto old = currentConfig();
   const config::Config& n = *loaded.config;
   auto needsRestart = [&](bool changed, const char* key) {
-    if (changed) log.warning("reload: %s changed; it takes effect after a restart", std::string(key));
+    if (changed)
+      log.warning("reload: %s changed; it takes effect after a restart", std::string(key));
   };
   needsRestart(n.http.listen != old->http.listen, "http.listen");
   needsRestart(n.admin.listen != old->admin.listen, "admin.listen");
   needsRestart(n.storage.url != old->storage.url, "storage.url");
   needsRestart(n.clock.mode != old->clock.mode, "clock.mode");
   needsRestart(n.bus.endpoint != old->bus.endpoint, "bus.endpoint");
-  needsRestart(n.plugins.dir != old->plugins.dir || n.plugins.entries.size() != old->plugins.entries.size(),
-               "plugins");
+  needsRestart(
+      n.plugins.dir != old->plugins.dir || n.plugins.entries.size() != old->plugins.entries.size(),
+      "plugins");
   setLogLevel(n.log.level);
   if (public_) public_->setMaxBodyBytes(n.http.maxBodyBytes);
   {
@@ -216,7 +233,8 @@ void Daemon::reload() {
     config_ = std::make_shared<const config::Config>(n);
   }
   const int generation = ++configGeneration_;
-  log.information("configuration reloaded from %s (generation %d)", options_.configPath, generation);
+  log.information("configuration reloaded from %s (generation %d)", options_.configPath,
+                  generation);
   notifySystemd("READY=1");
 }
 

@@ -7,6 +7,15 @@
 // and logs each changed setting that needs a restart.
 #pragma once
 
+#include <atomic>
+#include <berichtd/status.hpp>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+#include <zmq.hpp>
+
 #include "accounts/account_store.hpp"
 #include "app/auth_routes.hpp"
 #include "app/message_routes.hpp"
@@ -19,17 +28,6 @@
 #include "messages/outbox_dispatcher.hpp"
 #include "plugin/plugin_manager.hpp"
 #include "storage/database.hpp"
-
-#include <berichtd/status.hpp>
-
-#include <atomic>
-#include <chrono>
-#include <memory>
-#include <mutex>
-#include <string>
-#include <vector>
-
-#include <zmq.hpp>
 
 namespace berichtd::app {
 
@@ -70,7 +68,7 @@ class Daemon {
   ManualClock* manualClock_ = nullptr;  // points into clock_ in manual mode
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<accounts::AccountStore> accounts_;  // over database_, after migrate()
-  std::unique_ptr<AuthRoutes> authRoutes_;             // /api/v1 login etc.; outlives the listeners
+  std::unique_ptr<AuthRoutes> authRoutes_;            // /api/v1 login etc.; outlives the listeners
   SystemClock realClock_;  // the dispatcher's retry schedule runs on real time
   // Messages (when messages.master_key is set): keys, store, outbox dispatcher, routes.
   std::unique_ptr<messages::DataKeys> dataKeys_;

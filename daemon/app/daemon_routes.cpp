@@ -291,21 +291,17 @@ http::Router DaemonRoutes::adminRouter() {
                            "messages are not configured on this server");
             return;
           }
-          int64_t id = 0;
-          try {
-            std::size_t used = 0;
-            id = std::stoll(req.params.at("id"), &used);
-            if (used != req.params.at("id").size()) throw std::invalid_argument("id");
-          } catch (...) {
+          const auto id = http::parseWholeNumber(req.params.at("id"));
+          if (!id) {
             http::setError(res, 404, "NOT_FOUND", "no dead letter with this id");
             return;
           }
-          if (Status s = d.dispatcher_->replay(id); !s) {
+          if (Status s = d.dispatcher_->replay(*id); !s) {
             http::setError(res, s.code() == "NOT_FOUND" ? 404 : 500, s);
             return;
           }
           Poco::JSON::Object out;
-          out.set("id", id);
+          out.set("id", *id);
           out.set("state", "pending");
           res.body = stringify(out);
         }));

@@ -3,18 +3,18 @@
 //   berichtd --check-config FILE [--set KEY=VALUE]...  validate; exit 0 valid, 1 invalid
 //   berichtd --version
 // Exit codes: 0 clean stop, 1 start-up failure or invalid configuration, 2 bad arguments.
-#include "app/daemon.hpp"
-#include "app/signals.hpp"
-#include "app/version.hpp"
-#include "config/config.hpp"
-#include "core/logging.hpp"
-
 #include <Poco/Logger.h>
 
 #include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
+
+#include "app/daemon.hpp"
+#include "app/signals.hpp"
+#include "app/version.hpp"
+#include "config/config.hpp"
+#include "core/logging.hpp"
 
 namespace {
 
@@ -84,8 +84,7 @@ int main(int argc, char** argv) {
   // Before any thread exists, so that every thread inherits the blocked signals.
   app::blockDaemonSignals();
   setupLogging(loaded.config->log.level);
-  app::Daemon daemon(
-      {configPath, overrides, siblingExecutable(argv[0], "berichtd-plugin-host")});
+  app::Daemon daemon({configPath, overrides, siblingExecutable(argv[0], "berichtd-plugin-host")});
   Status started = daemon.start(std::move(*loaded.config));
   if (!started.isOk()) {
     logger("daemon").fatal("cannot start: %s", started.toString());

@@ -2,8 +2,6 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <sstream>
 
@@ -87,18 +85,7 @@ std::string requestHash(const messages::MessageDraft& d, const Secret& key) {
                       std::to_string(d.body.size()) + ':' + d.body + '\n';
   for (const auto& to : messages::distinctRecipients(d.to)) canon += to + ',';
   if (d.declaratie) canon += '\n' + messages::declaratieJson(*d.declaratie);
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  const std::string& k = key.reveal();
-  HMAC(EVP_sha256(), k.data(), static_cast<int>(k.size()),
-       reinterpret_cast<const unsigned char*>(canon.data()), canon.size(), mac, &len);
-  static const char* digits = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < len; ++i) {
-    hex.push_back(digits[mac[i] >> 4]);
-    hex.push_back(digits[mac[i] & 15]);
-  }
-  return hex;
+  return hmacSha256Hex(key.reveal(), canon);
 }
 
 Poco::JSON::Object summary(const messages::StoredMessage& m) {
@@ -267,16 +254,12 @@ void MessageRoutes::addTo(http::Router& r) const {
         [deps, caller](const http::HttpRequest& req, http::HttpResponse& res) {
           auto account = caller(req, res);
           if (!account) return;
-          int64_t id = 0;
-          try {
-            std::size_t used = 0;
-            id = std::stoll(req.params.at("id"), &used);
-            if (used != req.params.at("id").size()) throw std::invalid_argument("id");
-          } catch (...) {
+          const auto id = http::parseWholeNumber(req.params.at("id"));
+          if (!id) {
             http::setError(res, 404, "NOT_FOUND", "no such message");
             return;
           }
-          auto m = deps->store->get(account->id, id);
+          auto m = deps->store->get(account->id, *id);
           if (!m) {
             fail(res, m.status());
             return;

@@ -1,8 +1,9 @@
 #include "app/signals.hpp"
 
+#include <pthread.h>
+
 #include <csignal>
 #include <ctime>
-#include <pthread.h>
 
 namespace berichtd::app {
 

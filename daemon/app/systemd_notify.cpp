@@ -1,11 +1,11 @@
 #include "app/systemd_notify.hpp"
 
-#include "core/logging.hpp"
-
 #include <Poco/Logger.h>
 #include <systemd/sd-daemon.h>
 
 #include <chrono>
+
+#include "core/logging.hpp"
 
 namespace berichtd::app {
 
@@ -34,7 +34,8 @@ void Watchdog::run(uint64_t intervalUs) {
   uint64_t last = progress_();
   notifySystemd("WATCHDOG=1");
   std::unique_lock lock(mutex_);
-  while (!wake_.wait_for(lock, std::chrono::microseconds(intervalUs), [this] { return stopping_; })) {
+  while (
+      !wake_.wait_for(lock, std::chrono::microseconds(intervalUs), [this] { return stopping_; })) {
     uint64_t now = progress_();
     if (now != last) {
       notifySystemd("WATCHDOG=1");

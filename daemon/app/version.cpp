@@ -1,8 +1,7 @@
 #include "app/version.hpp"
 
-#include <berichtd/abi.h>
-
 #include <Poco/Environment.h>
+#include <berichtd/abi.h>
 #include <libpq-fe.h>
 #include <openssl/crypto.h>
 #include <sqlite3.h>
@@ -10,7 +9,6 @@
 #include <zmq.h>
 
 #include <boost/version.hpp>
-
 #include <sstream>
 
 namespace berichtd::app {
@@ -22,8 +20,8 @@ std::string versionText() {
   std::ostringstream out;
   out << "berichtd " << BERICHTD_VERSION << "\n"
       << "plugin SDK ABI " << BERICHTD_ABI_MAJOR << "." << BERICHTD_ABI_MINOR << "\n"
-      << "Poco " << ((poco >> 24) & 0xff) << "." << ((poco >> 16) & 0xff) << "." << ((poco >> 8) & 0xff)
-      << "\n"
+      << "Poco " << ((poco >> 24) & 0xff) << "." << ((poco >> 16) & 0xff) << "."
+      << ((poco >> 8) & 0xff) << "\n"
       << "ZeroMQ " << zMajor << "." << zMinor << "." << zPatch << "\n"
       << OpenSSL_version(OPENSSL_VERSION) << "\n"
       << "SQLite " << sqlite3_libversion() << "\n"

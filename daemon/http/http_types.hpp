@@ -5,8 +5,10 @@
 // shared between threads.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,6 +46,9 @@ struct HttpResponse {
 // be safe to call concurrently. Exceptions are caught by the server and answered with 500
 // INTERNAL, but handlers should answer errors with setError() themselves.
 using HttpHandler = std::function<void(const HttpRequest&, HttpResponse&)>;
+
+// A path parameter that must be a whole number ("42"); nothing for "", "12x", "-", overflow.
+std::optional<int64_t> parseWholeNumber(std::string_view text);
 
 // ASCII case-insensitive equality (header names, auth schemes).
 bool equalsIgnoreCase(std::string_view a, std::string_view b);

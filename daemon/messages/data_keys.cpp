@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/crypto/random.hpp"
+#include "core/tokens.hpp"
 
 namespace berichtd::messages {
 
@@ -13,16 +14,6 @@ namespace {
 using namespace Poco::Data::Keywords;
 
 std::string aad(int64_t accountId) { return "datakey:" + std::to_string(accountId); }
-
-std::string hex(const std::string& bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -41,7 +32,7 @@ Result<crypto::SecretBox> DataKeys::forAccount(Poco::Data::Session& session,
   if (!found.empty()) return unwrap(accountId, found.front());
   auto raw = crypto::randomBytes(crypto::kSecretBoxKeyBytes);
   if (!raw) return raw.status();
-  auto wrapped = master_.seal(hex(*raw), aad(accountId));
+  auto wrapped = master_.seal(toHex(*raw), aad(accountId));
   if (!wrapped) return wrapped.status();
   std::string w = *wrapped;
   std::string at = formatIso8601(clock_.now());

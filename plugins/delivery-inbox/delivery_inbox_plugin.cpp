@@ -63,12 +63,7 @@ CREATE TABLE delivery_inbox_ledger (
     out.set("first", r->count == 1);
     std::ostringstream s;
     out.stringify(s);
-    Message reply;
-    reply.service = request.service;
-    reply.action = request.action;
-    reply.correlationId = request.correlationId;
-    reply.body = s.str();
-    return reply;
+    return berichtd::replyTo(request, s.str());
   }
 
  private:

@@ -106,12 +106,7 @@ class DeliverySmtp final : public berichtd::Plugin {
     out.set("connections", sender_.connectionsOpened());
     std::ostringstream s;
     out.stringify(s);
-    Message reply;
-    reply.service = request.service;
-    reply.action = request.action;
-    reply.correlationId = request.correlationId;
-    reply.body = s.str();
-    return reply;
+    return berichtd::replyTo(request, s.str());
   }
 
  private:

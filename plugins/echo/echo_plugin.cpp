@@ -8,10 +8,9 @@
 //   whoami        reply with the process id (tells a plugin host from the daemon)
 //   secret        reply with the length of the secret named in the body (never its value)
 // Handles no secrets of its own; treats bodies as opaque bytes and never logs them.
-#include <berichtd/berichtd.hpp>
-
 #include <unistd.h>
 
+#include <berichtd/berichtd.hpp>
 #include <chrono>
 #include <memory>
 #include <stdexcept>
@@ -31,10 +30,7 @@ class EchoPlugin final : public berichtd::Plugin {
       : ctx_(std::move(ctx)), prefix_(ctx_.config().getOr("prefix", "")), maxSleepMs_(maxSleepMs) {}
 
   berichtd::Result<berichtd::Message> handle(const berichtd::Message& request) override {
-    berichtd::Message reply;
-    reply.service = request.service;
-    reply.action = request.action;
-    reply.correlationId = request.correlationId;
+    berichtd::Message reply = berichtd::replyTo(request);
     const std::string& a = request.action;
     if (a == "echo" || a.empty()) {
       reply.body = prefix_ + request.body;

@@ -34,5 +34,17 @@ TEST(CoreTokens, Sha256HexKnownVectors) {
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
+TEST(CoreTokens, HmacSha256HexAndToHexKnownVectors) {
+  // RFC 4231 test cases 1 and 2 (the D3 request hash is this HMAC keyed with the master key).
+  EXPECT_EQ(hmacSha256Hex(std::string(20, '\x0b'), "Hi There"),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  EXPECT_EQ(hmacSha256Hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_NE(hmacSha256Hex("other key", "Hi There"),
+            hmacSha256Hex(std::string(20, '\x0b'), "Hi There"));
+  EXPECT_EQ(toHex(std::string("\x00\x01\xab\xff", 4)), "0001abff");
+  EXPECT_EQ(toHex(""), "");
+}
+
 }  // namespace
 }  // namespace berichtd

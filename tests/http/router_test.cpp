@@ -170,5 +170,24 @@ TEST(Health, WithoutChecksTheOverallStatusStands) {
   EXPECT_EQ(worstStatus({}), "pass");
 }
 
+TEST(PathParameters, WholeNumbersOnlyTable) {
+  struct Case {
+    const char* text;
+    std::optional<int64_t> value;
+  };
+  const Case cases[] = {{"0", 0},
+                        {"42", 42},
+                        {"000123", 123},
+                        {"", std::nullopt},
+                        {"12x", std::nullopt},
+                        {"-1", std::nullopt},
+                        {"+1", std::nullopt},
+                        {" 1", std::nullopt},
+                        {"1.5", std::nullopt},
+                        {"123456789012345678", 123456789012345678},
+                        {"1234567890123456789", std::nullopt}};
+  for (const auto& c : cases) EXPECT_EQ(parseWholeNumber(c.text), c.value) << c.text;
+}
+
 }  // namespace
 }  // namespace berichtd::http

@@ -31,5 +31,21 @@ TEST(Message, SetHeaderReplacesExisting) {
   EXPECT_EQ(m.header("missing"), "");
 }
 
+TEST(Message, ReplyToKeepsServiceActionAndCorrelation) {
+  Message request;
+  request.service = "delivery";
+  request.action = "deliver";
+  request.correlationId = "c-42";
+  request.headers.emplace_back("idempotency-key", "k");
+  request.body = "{\"message_id\":1}";
+  Message reply = replyTo(request, "{}");
+  EXPECT_EQ(reply.service, "delivery");
+  EXPECT_EQ(reply.action, "deliver");
+  EXPECT_EQ(reply.correlationId, "c-42");
+  EXPECT_EQ(reply.body, "{}");
+  EXPECT_TRUE(reply.headers.empty());  // request headers are not echoed
+  EXPECT_EQ(replyTo(request).body, "");
+}
+
 }  // namespace
 }  // namespace berichtd

@@ -13,9 +13,9 @@
 #include <string>
 
 #include "auth/password_policy.hpp"
-#include "core/crypto/secret_box.hpp"
 #include "auth_service.hpp"
 #include "core/clock.hpp"
+#include "core/crypto/secret_box.hpp"
 
 namespace {
 
@@ -31,8 +31,6 @@ std::string stringify(const Poco::JSON::Object& o) {
   o.stringify(out);
   return out.str();
 }
-
-std::string iso(berichtd::TimePoint t) { return berichtd::formatIso8601(t); }
 
 Status badRequest(const std::string& what) { return Status::error("BAD_REQUEST", what); }
 
@@ -119,12 +117,8 @@ class AuthPlugin final : public berichtd::Plugin {
     }
     auto out = dispatch(request.action, *in);
     if (!out) return out.status();
-    Message reply;
-    reply.service = request.service;
-    reply.action = request.action;
-    reply.correlationId = request.correlationId;
+    Message reply = berichtd::replyTo(request, stringify(*out));
     reply.headers.emplace_back("content-type", "application/json");
-    reply.body = stringify(*out);
     return reply;
   }
 
@@ -189,13 +183,13 @@ class AuthPlugin final : public berichtd::Plugin {
       if (!r) return r.status();
       out.set("token", r->token);
       out.set("account_id", r->accountId);
-      out.set("expires_at", iso(r->expiresAt));
+      out.set("expires_at", berichtd::formatIso8601(r->expiresAt));
       out.set("cookie", r->cookie);
     } else if (action == "session") {
       auto r = service_.session(text(in, "token"));
       if (!r) return r.status();
       out.set("account_id", r->accountId);
-      out.set("expires_at", iso(r->expiresAt));
+      out.set("expires_at", berichtd::formatIso8601(r->expiresAt));
     } else if (action == "logout") {
       if (Status s = service_.logout(text(in, "token"), client); !s) return s;
     } else if (action == "recovery") {

@@ -33,8 +33,6 @@ int64_t toMs(TimePoint t) {
 }
 TimePoint fromMs(int64_t ms) { return TimePoint(std::chrono::milliseconds(ms)); }
 
-std::string iso(berichtd::TimePoint t) { return berichtd::formatIso8601(t); }
-
 std::string aadFor(int64_t accountId) { return "totp:" + std::to_string(accountId); }
 
 Status loginFailed() { return Status::error("LOGIN_FAILED", kLoginFailed); }
@@ -273,7 +271,7 @@ Status AuthService::requestLink(const AccountRef& account, const std::string& li
   const TimePoint expires = accessLinkExpiresAt(AccessLink{fromMs(now), false, false});
   Poco::JSON::Object vars;
   vars.set("link", linkBase + "/activeren?token=" + *token);
-  vars.set("expires_at", iso(expires));
+  vars.set("expires_at", formatIso8601(expires));
   vars.set("valid_hours", 24);
   std::ostringstream out;
   vars.stringify(out);

@@ -39,6 +39,16 @@ struct Message {
   }
 };
 
+// The reply to a request: same service, action and correlation id, with this body.
+inline Message replyTo(const Message& request, std::string body = {}) {
+  Message reply;
+  reply.service = request.service;
+  reply.action = request.action;
+  reply.correlationId = request.correlationId;
+  reply.body = std::move(body);
+  return reply;
+}
+
 inline berichtd_bytes toBytes(std::string_view s) { return berichtd_bytes{s.data(), s.size()}; }
 inline std::string toString(berichtd_bytes b) {
   return b.data == nullptr ? std::string() : std::string(b.data, b.size);
