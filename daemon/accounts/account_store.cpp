@@ -100,7 +100,7 @@ Result<CreatedAccount> AccountStore::create(std::string_view email, std::string_
 
 Result<Account> AccountStore::findWhere(const std::string& where, const std::string& value) {
   std::vector<Account> found;
-  Status s = db_.transact([&](Poco::Data::Session& session) {
+  Status s = db_.read([&](Poco::Data::Session& session) {
     Poco::Data::Statement select(session);
     std::string v = value;
     select << db_.sql("SELECT id, email, agb_code, state, created_at, closed_at, paid_through, "

@@ -146,6 +146,7 @@ Status Daemon::start(config::Config cfg) {
         *database_, realClock_, *messageStore_,
         [this](Message m, std::chrono::milliseconds t) { return callService(std::move(m), t); },
         retry, std::chrono::milliseconds(c.bus.requestTimeoutMs));
+    dispatcher_->setConcurrency(c.messages.dispatchConcurrency);
     dispatcher_->setServiceLive(
         [this](const std::string& service) { return broker_->hasLiveWorker(service); });
     dispatcher_->start();

@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "accounts/activity.hpp"
 #include "accounts/validation.hpp"
 #include "core/tokens.hpp"
 #include "http/errors.hpp"
@@ -219,7 +220,8 @@ void MessageRoutes::addTo(http::Router& r) const {
             fail(res, done.status());
             return;
           }
-          (void)deps->accounts->recordActivity(sender->id);  // R1
+          if (accounts::activityNeedsWrite(sender->lastActivityAt, now))
+            (void)deps->accounts->recordActivity(sender->id);  // R1
           if (!done->replay && deps->wakeDispatcher) deps->wakeDispatcher();
           if (done->replay) res.setHeader("Idempotent-Replayed", "true");
           Poco::JSON::Object o;

@@ -429,6 +429,7 @@ const std::vector<Section>& sections() {
           row("max_attempts", Type::Whole, &C::messages, &MessagesConfig::maxAttempts, 1, 1000),
           row("retry_base_ms", Type::Whole, &C::messages, &MessagesConfig::retryBaseMs, 1, 3600000),
           row("retry_max_ms", Type::Whole, &C::messages, &MessagesConfig::retryMaxMs, 1, 86400000),
+          row("dispatch_concurrency", Type::Whole, &C::messages, &MessagesConfig::dispatchConcurrency, 1, 64),
           row("notify_by_mail", Type::Enum, &C::messages, &MessagesConfig::notifyByMail, 0, 0, {"true", "false"})}});
     s.push_back({"activation", {row("deadline", Type::Iso8601, &C::activation, &ActivationConfig::deadline)}});
     s.push_back({"log",

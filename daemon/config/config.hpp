@@ -62,6 +62,7 @@ struct MessagesConfig {
   int maxAttempts = 8;        // delivery attempts before a job becomes a dead letter (D3)
   int retryBaseMs = 1000;     // first retry delay; doubles per attempt, with jitter
   int retryMaxMs = 300000;    // cap of the retry delay
+  int dispatchConcurrency = 4;  // outbox jobs in flight on the bus at once
   // N1: mail each recipient a "new message" notice through the `mail` service (needs
   // delivery-smtp). "true" | "false".
   std::string notifyByMail = "true";

@@ -51,7 +51,7 @@ Result<crypto::SecretBox> DataKeys::forAccount(Poco::Data::Session& session,
 
 Result<crypto::SecretBox> DataKeys::existing(int64_t accountId) const {
   std::vector<std::string> found;
-  Status s = db_.transact([&](Poco::Data::Session& session) {
+  Status s = db_.read([&](Poco::Data::Session& session) {
     Poco::Int64 id = accountId;
     session << db_.sql("SELECT wrapped_key FROM account_data_keys WHERE account_id = ?"),
         into(found), use(id), now;

@@ -67,7 +67,8 @@ std::string declaratieJson(const Declaratie& d) {
 }
 
 Result<std::optional<Submitted>> MessageStore::findByKey(Poco::Data::Session& tx,
-                                                         const Submission& s) {
+                                                         const Submission& s,
+                                                         bool forgetExpired) {
   Poco::Int64 sender = s.senderId;
   std::string key = *s.idempotencyKey;
   std::vector<Poco::Int64> ids;
@@ -81,8 +82,10 @@ Result<std::optional<Submitted>> MessageStore::findByKey(Poco::Data::Session& tx
   const bool fresh = at && clock_.now() - *at < std::chrono::hours(idempotencyHours_);
   if (!fresh) {
     // An old use of the key is forgotten (D3: 24 h); the new request runs as new.
-    Poco::Int64 old = ids.front();
-    tx << db_.sql("UPDATE messages SET idempotency_key = NULL WHERE id = ?"), use(old), now;
+    if (forgetExpired) {
+      Poco::Int64 old = ids.front();
+      tx << db_.sql("UPDATE messages SET idempotency_key = NULL WHERE id = ?"), use(old), now;
+    }
     return std::optional<Submitted>();
   }
   if (hashes.front() != s.requestHash) {
@@ -97,7 +100,8 @@ Result<std::optional<Submitted>> MessageStore::findByKey(Poco::Data::Session& tx
 Result<std::optional<Submitted>> MessageStore::replayOf(const Submission& s) {
   if (!s.idempotencyKey) return std::optional<Submitted>();
   Result<std::optional<Submitted>> out = std::optional<Submitted>();
-  Status st = db_.transact([&](Poco::Data::Session& tx) { out = findByKey(tx, s); });
+  // A read: an expired key is forgotten by submit(), in its write transaction.
+  Status st = db_.read([&](Poco::Data::Session& tx) { out = findByKey(tx, s, false); });
   if (!st) return st;
   return out;
 }
@@ -108,7 +112,7 @@ Result<Submitted> MessageStore::submit(const Submission& s) {
     Status refused;
     Status st = db_.transact([&](Poco::Data::Session& tx) {
       if (s.idempotencyKey) {
-        auto earlier = findByKey(tx, s);
+        auto earlier = findByKey(tx, s, true);
         if (!earlier) {
           refused = earlier.status();
           return;
@@ -195,7 +199,7 @@ Result<std::vector<StoredMessage>> MessageStore::list(int64_t accountId, const s
     return key.status();
   }
   std::vector<StoredMessage> out;
-  Status st = db_.transact([&](Poco::Data::Session& tx) {
+  Status st = db_.read([&](Poco::Data::Session& tx) {
     Poco::Int64 account = accountId;
     std::string b = box;
     Poco::Data::Statement select(tx);
@@ -237,7 +241,7 @@ Result<StoredMessage> MessageStore::get(int64_t accountId, int64_t messageId) {
   const Status notFound = Status::error("NOT_FOUND", "no such message");
   if (!key) return key.status().code() == "NOT_FOUND" ? notFound : key.status();
   std::optional<StoredMessage> found;
-  Status st = db_.transact([&](Poco::Data::Session& tx) {
+  Status st = db_.read([&](Poco::Data::Session& tx) {
     Poco::Int64 account = accountId, id = messageId;
     Poco::Data::Statement select(tx);
     // The sent copy first; an inbox copy only once delivered.
@@ -278,14 +282,18 @@ Result<StoredMessage> MessageStore::get(int64_t accountId, int64_t messageId) {
 }
 
 Status MessageStore::markDelivered(int64_t messageId, int64_t recipientId) {
-  return db_.transact([&](Poco::Data::Session& tx) {
-    Poco::Int64 id = messageId, account = recipientId;
-    std::string at = formatIso8601(clock_.now());
-    tx << db_.sql(
-        "UPDATE message_copies SET state = 'delivered', delivered_at = ? WHERE message_id = ? AND "
-        "account_id = ? AND box = 'inbox' AND state <> 'delivered'"),
-        use(at), use(id), use(account), now;
-  });
+  return db_.transact(
+      [&](Poco::Data::Session& tx) { markDelivered(tx, messageId, recipientId); });
+}
+
+void MessageStore::markDelivered(Poco::Data::Session& tx, int64_t messageId,
+                                 int64_t recipientId) {
+  Poco::Int64 id = messageId, account = recipientId;
+  std::string at = formatIso8601(clock_.now());
+  tx << db_.sql(
+      "UPDATE message_copies SET state = 'delivered', delivered_at = ? WHERE message_id = ? AND "
+      "account_id = ? AND box = 'inbox' AND state <> 'delivered'"),
+      use(at), use(id), use(account), now;
 }
 
 Result<int> MessageStore::releaseHeld(int64_t accountId) {

@@ -91,13 +91,17 @@ class MessageStore {
   Result<std::vector<StoredMessage>> list(int64_t accountId, const std::string& box);
   Result<StoredMessage> get(int64_t accountId, int64_t messageId);
   Status markDelivered(int64_t messageId, int64_t recipientId);
+  // The same inside the caller's transaction (the dispatcher's outcome batch); throws on error.
+  void markDelivered(Poco::Data::Session& tx, int64_t messageId, int64_t recipientId);
   // AC4: the account has activated — its `held` inbox copies become `pending` and get their
   // delivery jobs, in one transaction; returns how many. Idempotent (jobs are unique by key).
   // To be called by whatever makes an account active (the € 0.01 payment, billing issue).
   Result<int> releaseHeld(int64_t accountId);
 
  private:
-  Result<std::optional<Submitted>> findByKey(Poco::Data::Session& session, const Submission& s);
+  // forgetExpired: clear a key older than idempotencyHours (only inside a write transaction).
+  Result<std::optional<Submitted>> findByKey(Poco::Data::Session& session, const Submission& s,
+                                             bool forgetExpired);
 
   storage::Database& db_;
   const Clock& clock_;

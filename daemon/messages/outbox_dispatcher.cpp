@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <thread>
 
 #include "core/logging.hpp"
 
@@ -86,7 +87,8 @@ int OutboxDispatcher::runOnce() {
   std::lock_guard run(runMutex_);
   std::vector<Job> jobs;
   const std::string nowText = formatIso8601(clock_.now());
-  Status s = db_.transact([&](Poco::Data::Session& tx) {
+  // A read: selecting due jobs takes no write lock (one dispatcher per database, see header).
+  Status s = db_.read([&](Poco::Data::Session& tx) {
     std::string at = nowText;
     Poco::Data::Statement select(tx);
     select << db_.sql(
@@ -113,51 +115,75 @@ int OutboxDispatcher::runOnce() {
     logger("outbox").warning("cannot read the outbox: %s", s.code());
     return 0;
   }
-  for (const Job& job : jobs) {
+  if (jobs.empty()) return 0;
+
+  // Up to `concurrency_` jobs in flight at once; each outcome lands in its own slot.
+  std::vector<Status> outcomes(jobs.size());
+  auto send = [&](std::size_t i) {
+    const Job& job = jobs[i];
+    if (serviceLive_ && !serviceLive_(job.service)) {
+      outcomes[i] = Status::error("SERVICE_UNAVAILABLE", "no live worker");
+      return;
+    }
     Message m;
     m.service = job.service;
     m.action = job.action;
     m.headers.emplace_back("idempotency-key", job.key);
     m.headers.emplace_back("content-type", "application/json");
     m.body = job.body;
-    Result<Message> reply =
-        serviceLive_ && !serviceLive_(job.service)
-            ? Result<Message>(Status::error("SERVICE_UNAVAILABLE", "no live worker"))
-            : call_(m, callTimeout_);
-    int64_t messageId = 0, recipientId = 0;
-    if (job.action == "deliver") {
-      try {
-        auto o = Poco::JSON::Parser().parse(job.body).extract<Poco::JSON::Object::Ptr>();
-        messageId = o->getValue<int64_t>("message_id");
-        recipientId = o->getValue<int64_t>("recipient_id");
-      } catch (...) {
-      }
-    }
-    if (reply) {
-      // The effect first, then the job: a crash in between repeats an idempotent job.
+    Result<Message> reply = call_(std::move(m), callTimeout_);
+    outcomes[i] = reply ? Status::ok() : reply.status();
+  };
+  const std::size_t workers =
+      std::min(jobs.size(), static_cast<std::size_t>(std::max(1, concurrency_)));
+  if (workers == 1) {
+    for (std::size_t i = 0; i < jobs.size(); ++i) send(i);
+  } else {
+    std::atomic<std::size_t> next{0};
+    auto drain = [&] {
+      for (std::size_t i = next++; i < jobs.size(); i = next++) send(i);
+    };
+    std::vector<std::thread> helpers;
+    for (std::size_t w = 1; w < workers; ++w) helpers.emplace_back(drain);
+    drain();
+    for (auto& t : helpers) t.join();
+  }
+
+  // Every outcome of the pass in ONE transaction. A delivery's effect (the inbox copy
+  // `delivered`) commits with its job `done`; if this transaction fails, every job of the pass
+  // stays pending and runs again — the plugins and markDelivered() ignore a repeat.
+  struct Failure {
+    std::size_t index;
+    bool dead;
+  };
+  std::vector<Failure> failures;
+  s = db_.transact([&](Poco::Data::Session& tx) {
+    failures.clear();
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      const Job& job = jobs[i];
+      int64_t messageId = 0, recipientId = 0;
       if (job.action == "deliver") {
-        if (Status d = store_.markDelivered(messageId, recipientId); !d)
-          continue;  // retried next pass
+        try {
+          auto o = Poco::JSON::Parser().parse(job.body).extract<Poco::JSON::Object::Ptr>();
+          messageId = o->getValue<int64_t>("message_id");
+          recipientId = o->getValue<int64_t>("recipient_id");
+        } catch (...) {
+        }
       }
-      (void)db_.transact([&](Poco::Data::Session& tx) {
-        Poco::Int64 id = job.id;
-        int attempts = job.attempts + 1;
-        tx << db_.sql("UPDATE outbox SET state = 'done', attempts = ? WHERE id = ?"), use(attempts),
-            use(id), now;
-      });
-      continue;
-    }
-    const int failures = job.attempts + 1;
-    const bool dead = failures >= policy_.maxAttempts;
-    const std::string next = formatIso8601(clock_.now() + retryDelay(failures, policy_, jitter()));
-    std::string error = reply.status().code();
-    logger("outbox").warning("job %s (%s.%s) failed with %s, attempt %d of %d%s",
-                             std::to_string(job.id), job.service, job.action, error, failures,
-                             policy_.maxAttempts, std::string(dead ? ": dead letter" : ""));
-    (void)db_.transact([&](Poco::Data::Session& tx) {
       Poco::Int64 id = job.id;
-      std::string state = dead ? "dead" : "pending", nextAt = next;
-      int attempts = failures;
+      int attempts = job.attempts + 1;
+      if (outcomes[i]) {
+        if (job.action == "deliver") store_.markDelivered(tx, messageId, recipientId);
+        tx << db_.sql("UPDATE outbox SET state = 'done', attempts = ? WHERE id = ?"),
+            use(attempts), use(id), now;
+        continue;
+      }
+      const bool dead = attempts >= policy_.maxAttempts;
+      failures.push_back({i, dead});
+      std::string state = dead ? "dead" : "pending";
+      std::string nextAt =
+          formatIso8601(clock_.now() + retryDelay(attempts, policy_, jitter()));
+      std::string error = outcomes[i].code();
       tx << db_.sql(
           "UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE id "
           "= ?"),
@@ -169,14 +195,26 @@ int OutboxDispatcher::runOnce() {
             "box = 'inbox' AND state = 'pending'"),
             use(msg), use(rcpt), now;
       }
-    });
+    }
+  });
+  if (!s) {
+    logger("outbox").warning("cannot record %s job outcomes (they run again): %s",
+                             std::to_string(jobs.size()), s.code());
+    return static_cast<int>(jobs.size());
+  }
+  for (const Failure& f : failures) {
+    const Job& job = jobs[f.index];
+    logger("outbox").warning("job %s (%s.%s) failed with %s, attempt %d of %d%s",
+                             std::to_string(job.id), job.service, job.action,
+                             outcomes[f.index].code(), job.attempts + 1, policy_.maxAttempts,
+                             std::string(f.dead ? ": dead letter" : ""));
   }
   return static_cast<int>(jobs.size());
 }
 
 Result<std::vector<DeadLetter>> OutboxDispatcher::deadLetters() {
   std::vector<DeadLetter> out;
-  Status s = db_.transact([&](Poco::Data::Session& tx) {
+  Status s = db_.read([&](Poco::Data::Session& tx) {
     Poco::Data::Statement select(tx);
     select << "SELECT id, service, action, attempts, last_error, created_at FROM outbox WHERE "
               "state = 'dead' "

@@ -3,9 +3,10 @@
 //
 // Contract
 // - runOnce(): every `pending` job whose next_attempt_at has come (oldest first, at most 100)
-//   is sent as one bus request (service, action, body; header `idempotency-key`). On success
-//   the effect is recorded FIRST (a `deliver` job marks the inbox copy delivered, idempotent),
-//   then the job becomes `done`; a crash between the two re-runs the job, and the plugin and
+//   is sent as one bus request (service, action, body; header `idempotency-key`), up to
+//   setConcurrency() of them in flight at once. Then every outcome of the pass is recorded in
+//   ONE transaction: a succeeded `deliver` job marks its inbox copy delivered and becomes `done`
+//   together. A crash (or a failed commit) before that re-runs the jobs, and the plugin and
 //   markDelivered() both ignore the repeat: at least once on the wire, exactly once visible.
 // - A failed attempt counts; after policy.maxAttempts the job is `dead` (and its inbox copy
 //   `dead`), otherwise it waits retryDelay() — exponential back-off with jitter.
@@ -65,6 +66,9 @@ class OutboxDispatcher {
   void setServiceLive(std::function<bool(const std::string&)> live) {
     serviceLive_ = std::move(live);
   }
+  // How many jobs of a pass are in flight on the bus at once (messages.dispatch_concurrency);
+  // set before start().
+  void setConcurrency(int jobsInFlight) { concurrency_ = jobsInFlight; }
 
   void start(std::chrono::milliseconds pollInterval = std::chrono::milliseconds(500));
   void stop();
@@ -84,6 +88,7 @@ class OutboxDispatcher {
   std::function<bool(const std::string&)> serviceLive_;
   RetryPolicy policy_;
   std::chrono::milliseconds callTimeout_;
+  int concurrency_ = 1;
   std::mutex runMutex_;
   std::mutex wakeMutex_;
   std::condition_variable wakeCv_;

@@ -6,7 +6,9 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Nullable.h>
 
+#include <cctype>
 #include <deque>
+#include <string_view>
 #include <optional>
 #include <vector>
 
@@ -20,6 +22,20 @@ using Poco::Data::Keywords::use;
 
 std::string text(berichtd_bytes b) {
   return b.data == nullptr ? std::string() : std::string(b.data, b.size);
+}
+
+// True when sql is one SELECT: it can only read. Anything else (WITH … DELETE, PRAGMA, INSERT
+// … RETURNING) goes through a write transaction.
+bool isPlainSelect(const std::string& sql) {
+  std::size_t i = 0;
+  while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
+  static constexpr std::string_view kSelect = "select";
+  if (sql.size() - i <= kSelect.size()) return false;
+  for (std::size_t k = 0; k < kSelect.size(); ++k) {
+    if (std::tolower(static_cast<unsigned char>(sql[i + k])) != kSelect[k]) return false;
+  }
+  const unsigned char next = static_cast<unsigned char>(sql[i + kSelect.size()]);
+  return std::isspace(next) || next == '(' || next == '*';
 }
 
 // Owned copies of one statement's parameters: Poco binds by reference, so they must stay put
@@ -115,7 +131,9 @@ void runSqlBatch(storage::Database& db, const berichtd_sql_statement* statements
   struct Conflict : std::runtime_error {
     Conflict() : std::runtime_error("a statement required rows and found none") {}
   };
-  Status s = db.transact([&](Poco::Data::Session& session) {
+  bool readOnly = true;
+  for (size_t i = 0; i < count && readOnly; ++i) readOnly = isPlainSelect(text(statements[i].sql));
+  auto work = [&](Poco::Data::Session& session) {
     for (size_t i = 0; i < count; ++i) {
       const berichtd_sql_statement& st = statements[i];
       Params params;
@@ -156,7 +174,9 @@ void runSqlBatch(storage::Database& db, const berichtd_sql_statement* statements
         throw Conflict();
       }
     }
-  });
+  };
+  // A batch of plain SELECTs needs no write lock (SQLite WAL readers never wait for it).
+  Status s = readOnly ? db.read(work) : db.transact(work);
   if (conflictAt) {
     finish(sink, Status::error("CONFLICT", "statement " + std::to_string(*conflictAt + 1) +
                                                " of the batch found no row; nothing was changed"));

@@ -5,9 +5,11 @@
 #include <Poco/Data/PostgreSQL/PostgreSQLException.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SQLite/SQLiteException.h>
+#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/SessionPool.h>
 #include <Poco/Exception.h>
 #include <libpq-fe.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <memory>
@@ -186,9 +188,17 @@ Result<std::unique_ptr<Database>> Database::open(const config::StorageConfig& cf
 
 void Database::applyHandoutSettings(Poco::Data::Session& session) const {
   if (url_.backend != Backend::kSqlite) return;
-  int timeout = 0;
-  session << "PRAGMA busy_timeout = " + std::to_string(cfg_.busyTimeoutMs), into(timeout), now;
-  session << "PRAGMA foreign_keys = ON", now;
+  // Through the C API, not PRAGMA statements: this runs on every handout, and parsing two
+  // statements each time cost more than some of the transactions that follow.
+  sqlite3* handle = Poco::Data::SQLite::Utility::dbHandle(session);
+  if (handle == nullptr) throw Poco::Data::NotConnectedException("SQLite session without a handle");
+  sqlite3_busy_timeout(handle, cfg_.busyTimeoutMs);
+  int enabled = 0;
+  if (sqlite3_db_config(handle, SQLITE_DBCONFIG_ENABLE_FKEY, 1, &enabled) != SQLITE_OK ||
+      enabled != 1) {
+    // Inside an open transaction the setting cannot change; fall back to the pragma's error.
+    session << "PRAGMA foreign_keys = ON", now;
+  }
 }
 
 Poco::Data::Session Database::session() {
@@ -305,10 +315,37 @@ void inTransaction(Poco::Data::Session& session, Backend backend,
 Status Database::transact(const std::function<void(Poco::Data::Session&)>& work) {
   try {
     Poco::Data::Session s = session();
+    std::unique_lock<std::timed_mutex> writer(sqliteWriter_, std::defer_lock);
+    if (url_.backend == Backend::kSqlite) {
+      // Past the busy timeout (a stuck or nested writer) SQLite's own busy handling decides.
+      (void)writer.try_lock_for(std::chrono::milliseconds(cfg_.busyTimeoutMs));
+    }
     inTransaction(s, url_.backend, work);
     return Status::ok();
   } catch (const std::exception& e) {
     return errorStatus(e, "transaction on " + describe() + " failed");
+  }
+}
+
+Status Database::read(const std::function<void(Poco::Data::Session&)>& work) {
+  try {
+    Poco::Data::Session s = session();
+    const bool sqlite = url_.backend == Backend::kSqlite;
+    s << (sqlite ? "BEGIN DEFERRED" : "BEGIN"), now;
+    try {
+      work(s);
+      s << "COMMIT", now;
+    } catch (...) {
+      try {
+        s << "ROLLBACK", now;
+      } catch (...) {
+        // The original error matters more; a broken connection is dropped by the pool.
+      }
+      throw;
+    }
+    return Status::ok();
+  } catch (const std::exception& e) {
+    return errorStatus(e, "read on " + describe() + " failed");
   }
 }
 

@@ -25,6 +25,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,7 +70,16 @@ class Database {
   // Runs work on one pooled session inside one transaction and commits; rolls back when work
   // throws. SQLite takes the write lock up front (BEGIN IMMEDIATE) so two writers wait on the
   // busy timeout instead of failing to upgrade a read lock. Exceptions become Status.
+  // On SQLite the daemon's own writers also queue on an in-process mutex (up to the busy
+  // timeout) before BEGIN IMMEDIATE: a waiting thread is handed the lock the moment it is free,
+  // where SQLite's busy handler would sleep in growing steps (1 ms … 100 ms) and retry.
   Status transact(const std::function<void(Poco::Data::Session&)>& work);
+
+  // Runs read-only work on one pooled session in one read transaction (a consistent snapshot):
+  // SQLite BEGIN DEFERRED, which in WAL mode never takes or waits for the write lock;
+  // PostgreSQL a plain transaction. Meant for reads only: on SQLite a write inside has to
+  // upgrade the lock and may fail with STORAGE_ERROR (busy). Exceptions become Status.
+  Status read(const std::function<void(Poco::Data::Session&)>& work);
 
   // SELECT 1 on a pooled session: ok, or STORAGE_UNAVAILABLE.
   Status ping();
@@ -111,6 +121,7 @@ class Database {
   StorageUrl url_;
   const Clock* clock_;          // not owned; may be null (system clock)
   std::unique_ptr<Pool> pool_;  // Poco's pool is internally synchronised
+  std::timed_mutex sqliteWriter_;  // see transact()
 };
 
 }  // namespace berichtd::storage

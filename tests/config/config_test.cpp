@@ -519,6 +519,7 @@ TEST(ConfigFile, ShippedExampleIsValidAndHoldsTheDefaults) {
   EXPECT_EQ(c.messages.maxAttempts, d.messages.maxAttempts);
   EXPECT_EQ(c.messages.retryBaseMs, d.messages.retryBaseMs);
   EXPECT_EQ(c.messages.retryMaxMs, d.messages.retryMaxMs);
+  EXPECT_EQ(c.messages.dispatchConcurrency, d.messages.dispatchConcurrency);
   ASSERT_TRUE(c.messages.masterKey.has_value());
   EXPECT_EQ(c.activation.deadline, d.activation.deadline);
   ASSERT_EQ(c.plugins.entries.size(), 3u);

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <deque>
 #include <mutex>
 
@@ -154,6 +155,39 @@ TEST_P(OutboxDispatcherTest, AJobForAServiceWithoutWorkerFailsAtOnceWithoutACall
   clock_.set(clock_.now() + milliseconds(1000));
   EXPECT_EQ(dispatcher_->runOnce(), 1);
   EXPECT_EQ(jobState(), "done");
+}
+
+TEST_P(OutboxDispatcherTest, JobsOfAPassAreInFlightTogetherAndRecordedInOneGo) {
+  // Four jobs, concurrency 4: every call waits until all four are in flight at once (or gives
+  // up after 5 s and fails the job), so a serial dispatcher fails this test.
+  constexpr int kJobs = 4;
+  std::mutex m;
+  std::condition_variable cv;
+  int inFlight = 0, peak = 0;
+  OutboxDispatcher concurrent(
+      *db_, clock_, *store_,
+      [&](Message, milliseconds) -> Result<Message> {
+        std::unique_lock lock(m);
+        peak = std::max(peak, ++inFlight);
+        cv.notify_all();
+        const bool together =
+            cv.wait_for(lock, std::chrono::seconds(5), [&] { return peak >= kJobs; });
+        --inFlight;
+        if (!together) return Status::error("TIMEOUT", "the other jobs never came");
+        return Message{};
+      },
+      RetryPolicy{3, milliseconds(1000), milliseconds(10000)}, milliseconds(1000));
+  concurrent.setConcurrency(kJobs);
+  for (int i = 0; i < kJobs; ++i) send();
+  EXPECT_EQ(concurrent.runOnce(), kJobs);
+  EXPECT_EQ(peak, kJobs);
+  std::int64_t done = 0;
+  ASSERT_TRUE(db_->read([&](Poco::Data::Session& s) {
+    s << "SELECT COUNT(*) FROM outbox WHERE state = 'done'", into(done), now;
+  }));
+  EXPECT_EQ(done, kJobs);
+  EXPECT_EQ(store_->list(recipient_, "inbox")->size(), static_cast<std::size_t>(kJobs));
+  EXPECT_EQ(concurrent.runOnce(), 0);
 }
 
 TEST_P(OutboxDispatcherTest, HeldCopiesAreQueuedWhenTheRecipientActivates) {  // AC4

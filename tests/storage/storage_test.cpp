@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <limits>
 #include <random>
 #include <stdexcept>
@@ -419,6 +420,37 @@ TEST_P(StorageTest, OutboxIdempotencyKeyIsUnique) {
   Status second = insert();
   EXPECT_EQ(second.code(), "STORAGE_ERROR");
   EXPECT_EQ(countRows(db, "outbox"), 1);
+}
+
+TEST_P(StorageTest, ReadSeesCommittedRowsWithoutWaitingForAWriter) {
+  Database& db = openDb();
+  ASSERT_TRUE(db.migrate());
+  ASSERT_TRUE(db.transact([&](Poco::Data::Session& tx) {
+    tx << "INSERT INTO audit_log (at, actor, action, outcome) VALUES ('t1', 'a', 'b', 'c')", now;
+  }));
+  // A writer holds its transaction (SQLite: the write lock) open until the reader is done.
+  std::promise<void> writing, readDone;
+  std::thread writer([&] {
+    (void)db.transact([&](Poco::Data::Session& tx) {
+      tx << "INSERT INTO audit_log (at, actor, action, outcome) VALUES ('t2', 'a', 'b', 'c')", now;
+      writing.set_value();
+      // Bounded: if read() waited for the write lock the reader fails below, not the suite.
+      (void)readDone.get_future().wait_for(std::chrono::seconds(10));
+    });
+  });
+  writing.get_future().wait();
+  int seen = -1;
+  const auto t0 = std::chrono::steady_clock::now();
+  Status r = db.read([&](Poco::Data::Session& s) {
+    s << "SELECT COUNT(*) FROM audit_log", into(seen), now;
+  });
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  readDone.set_value();
+  writer.join();
+  ASSERT_TRUE(r) << r.toString();
+  EXPECT_EQ(seen, 1);  // the committed row, not the open transaction's
+  EXPECT_LT(waited, std::chrono::seconds(5)) << "read() waited for the writer";
+  EXPECT_EQ(countRows(db, "audit_log"), 2);
 }
 
 TEST_P(StorageTest, TransactRollsBackWhenWorkThrows) {

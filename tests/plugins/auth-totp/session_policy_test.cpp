@@ -91,6 +91,37 @@ TEST(Session, TouchTable) {
   EXPECT_EQ(touches, 48);
 }
 
+TEST(Session, TouchWritesAtMostEveryInterval) {
+  struct Case {
+    const char* name;
+    std::chrono::seconds lastSeen;
+    std::chrono::seconds now;
+    bool write;
+  };
+  const std::vector<Case> cases = {
+      {"same instant", 0s, 0s, false},
+      {"just under the interval", 0s, kTouchWriteInterval - 1s, false},
+      {"exactly the interval", 0s, kTouchWriteInterval, true},
+      {"minutes later", 0s, 10min, true},
+      {"clock set back", 10min, 5min, false},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(touchNeedsWrite(SessionTimes{kT0, kT0 + c.lastSeen}, kT0 + c.now), c.write) << c.name;
+  }
+  // Requests every 5 s with writes only every 10 s: the session never expires more than
+  // kTouchWriteInterval before idle timeout after the last request.
+  const SessionConfig cfg;
+  SessionTimes stored{kT0, kT0};
+  TimePoint last = kT0;
+  for (TimePoint now = kT0; now < kT0 + 5min; now += 5s) {
+    ASSERT_TRUE(sessionValid(stored, now, cfg));
+    if (touchNeedsWrite(stored, now)) stored = touch(stored, now);
+    last = now;
+  }
+  EXPECT_GE(expiresAt(stored, cfg), last + cfg.idleTimeout - kTouchWriteInterval);
+  EXPECT_LE(expiresAt(stored, cfg), last + cfg.idleTimeout);
+}
+
 TEST(Session, CookieStringIsExact) {
   struct Case {
     std::string token;

@@ -24,6 +24,10 @@ SessionTimes touch(const SessionTimes& times, TimePoint now) {
   return SessionTimes{times.createdAt, std::max(times.lastSeenAt, now)};
 }
 
+bool touchNeedsWrite(const SessionTimes& stored, TimePoint now) {
+  return now - stored.lastSeenAt >= kTouchWriteInterval;
+}
+
 std::string sessionCookie(std::string_view token, std::chrono::seconds maxAge) {
   const long long seconds = std::max<long long>(0, maxAge.count());
   std::string out(kSessionCookieName);

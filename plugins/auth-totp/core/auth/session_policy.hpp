@@ -9,6 +9,10 @@
 // - touch(t, now): lastSeenAt = max(lastSeenAt, now) (a clock set back never shortens a
 //   session); createdAt never changes, so activity cannot stretch the absolute timeout. Call
 //   only for a session that is still valid.
+// - touchNeedsWrite(stored, now): whether the touched lastSeenAt must be written back: only when
+//   now is at least kTouchWriteInterval past the stored one. Requests in between read the session
+//   without a write, so a session may expire up to kTouchWriteInterval EARLIER than idle timeout
+//   after its last request — never later.
 // - sessionCookie(token, maxAge): exactly
 //     "__Host-berichtd_session=<token>; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=N"
 //   (AU8: `__Host-` prefix, hence Secure, Path=/ and no Domain). Negative maxAge gives 0.
@@ -49,6 +53,8 @@ Status validate(const SessionConfig& cfg);
 TimePoint expiresAt(const SessionTimes& times, const SessionConfig& cfg);
 bool sessionValid(const SessionTimes& times, TimePoint now, const SessionConfig& cfg);
 SessionTimes touch(const SessionTimes& times, TimePoint now);
+inline constexpr std::chrono::seconds kTouchWriteInterval{10};
+bool touchNeedsWrite(const SessionTimes& stored, TimePoint now);
 
 std::string sessionCookie(std::string_view token, std::chrono::seconds maxAge);
 std::string sessionCookieFor(std::string_view token, const SessionTimes& times, TimePoint now,
