@@ -72,11 +72,15 @@ void OutboxDispatcher::wake() {
 
 void OutboxDispatcher::loop(std::chrono::milliseconds pollInterval) {
   while (!stopping_) {
+    int handled = 0;
     try {
-      runOnce();
+      handled = runOnce();
     } catch (const std::exception& e) {
       logger("outbox").error("dispatch pass failed: %s", std::string(e.what()));
     }
+    // A pass that handled jobs may have left more due ones (a backlog bigger than a pass): look
+    // again at once. Failed jobs are not due again before their back-off, so this ends.
+    if (handled > 0) continue;
     std::unique_lock lock(wakeMutex_);
     wakeCv_.wait_for(lock, pollInterval, [this] { return woken_ || stopping_.load(); });
     woken_ = false;
@@ -200,7 +204,7 @@ int OutboxDispatcher::runOnce() {
   if (!s) {
     logger("outbox").warning("cannot record %s job outcomes (they run again): %s",
                              std::to_string(jobs.size()), s.code());
-    return static_cast<int>(jobs.size());
+    return 0;  // nothing recorded: the loop waits before it tries again
   }
   for (const Failure& f : failures) {
     const Job& job = jobs[f.index];

@@ -8,11 +8,13 @@
 //   ONE transaction: a succeeded `deliver` job marks its inbox copy delivered and becomes `done`
 //   together. A crash (or a failed commit) before that re-runs the jobs, and the plugin and
 //   markDelivered() both ignore the repeat: at least once on the wire, exactly once visible.
+//   Returns how many jobs it handled; 0 when none was due or their outcomes could not be recorded.
 // - A failed attempt counts; after policy.maxAttempts the job is `dead` (and its inbox copy
 //   `dead`), otherwise it waits retryDelay() — exponential back-off with jitter.
 // - replay(id): a dead job becomes pending again with a fresh count (berichtctl deadletter
 //   replay); NOT_FOUND unless it is dead.
-// - start()/stop(): a background thread runs runOnce() every pollInterval or when woken.
+// - start()/stop(): a background thread runs runOnce() every pollInterval or when woken, and
+//   again at once after a pass that handled jobs (a backlog drains without waiting).
 // - `clock` schedules retries: the daemon passes REAL time (SystemClock), not the platform
 //   clock — back-off is operational, and a manual rehearsal clock must not stall deliveries.
 // Single dispatcher per daemon. Thread-safety: wake() from any thread; runOnce() is serialised.

@@ -130,6 +130,7 @@ Database::Database(config::StorageConfig cfg, StorageUrl url, const Clock* clock
     : cfg_(std::move(cfg)), url_(std::move(url)), clock_(clock) {}
 
 Database::~Database() {
+  sqliteWriter_.reset();  // its last group still needs the pool
   if (pool_) pool_->shutdown();
 }
 
@@ -179,6 +180,14 @@ Result<std::unique_ptr<Database>> Database::open(const config::StorageConfig& cf
         sqlite ? db->url_.sqlitePath : db->url_.pgConnectionString, poolMin, poolMax);
   } catch (const std::exception& e) {
     return db->errorStatus(e, "cannot create the session pool for " + db->describe());
+  }
+  if (db->url_.backend == Backend::kSqlite) {
+    Database* self = db.get();
+    db->sqliteWriter_ = std::make_unique<GroupWriter>(
+        [self] { return self->session(); },
+        [self](const std::exception& e) {
+          return self->errorStatus(e, "transaction on " + self->describe() + " failed");
+        });
   }
   logger("storage").information("storage " + db->backendName() + " at " + db->describe() +
                                 ", pool " + std::to_string(poolMin) + ".." +
@@ -314,12 +323,8 @@ void inTransaction(Poco::Data::Session& session, Backend backend,
 
 Status Database::transact(const std::function<void(Poco::Data::Session&)>& work) {
   try {
+    if (sqliteWriter_) return sqliteWriter_->run(work);
     Poco::Data::Session s = session();
-    std::unique_lock<std::timed_mutex> writer(sqliteWriter_, std::defer_lock);
-    if (url_.backend == Backend::kSqlite) {
-      // Past the busy timeout (a stuck or nested writer) SQLite's own busy handling decides.
-      (void)writer.try_lock_for(std::chrono::milliseconds(cfg_.busyTimeoutMs));
-    }
     inTransaction(s, url_.backend, work);
     return Status::ok();
   } catch (const std::exception& e) {

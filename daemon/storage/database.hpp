@@ -25,7 +25,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +34,7 @@
 #include "core/clock.hpp"
 #include "storage/migrations.hpp"
 #include "storage/storage_url.hpp"
+#include "storage/group_writer.hpp"
 
 namespace Poco::Data {
 class SessionPool;
@@ -70,9 +71,10 @@ class Database {
   // Runs work on one pooled session inside one transaction and commits; rolls back when work
   // throws. SQLite takes the write lock up front (BEGIN IMMEDIATE) so two writers wait on the
   // busy timeout instead of failing to upgrade a read lock. Exceptions become Status.
-  // On SQLite the daemon's own writers also queue on an in-process mutex (up to the busy
-  // timeout) before BEGIN IMMEDIATE: a waiting thread is handed the lock the moment it is free,
-  // where SQLite's busy handler would sleep in growing steps (1 ms … 100 ms) and retry.
+  // On SQLite the work runs on the Database's one writer thread (GroupWriter): work queued
+  // meanwhile commits together in one transaction, each piece in its own SAVEPOINT, so a
+  // failing piece rolls back only itself. The call returns after the COMMIT. A transact() from
+  // inside a work runs in a nested savepoint of the same transaction.
   Status transact(const std::function<void(Poco::Data::Session&)>& work);
 
   // Runs read-only work on one pooled session in one read transaction (a consistent snapshot):
@@ -80,6 +82,12 @@ class Database {
   // PostgreSQL a plain transaction. Meant for reads only: on SQLite a write inside has to
   // upgrade the lock and may fail with STORAGE_ERROR (busy). Exceptions become Status.
   Status read(const std::function<void(Poco::Data::Session&)>& work);
+
+  // SQLite: works and transactions of the group writer so far; PostgreSQL: nullopt.
+  std::optional<GroupWriter::Stats> groupCommitStats() const {
+    if (!sqliteWriter_) return std::nullopt;
+    return sqliteWriter_->stats();
+  }
 
   // SELECT 1 on a pooled session: ok, or STORAGE_UNAVAILABLE.
   Status ping();
@@ -121,7 +129,7 @@ class Database {
   StorageUrl url_;
   const Clock* clock_;          // not owned; may be null (system clock)
   std::unique_ptr<Pool> pool_;  // Poco's pool is internally synchronised
-  std::timed_mutex sqliteWriter_;  // see transact()
+  std::unique_ptr<GroupWriter> sqliteWriter_;  // SQLite only; see transact()
 };
 
 }  // namespace berichtd::storage
