@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <thread>
 
 #include "accounts/account_store.hpp"
 #include "test_database.hpp"
@@ -188,6 +189,23 @@ TEST_P(OutboxDispatcherTest, JobsOfAPassAreInFlightTogetherAndRecordedInOneGo) {
   EXPECT_EQ(done, kJobs);
   EXPECT_EQ(store_->list(recipient_, "inbox")->size(), static_cast<std::size_t>(kJobs));
   EXPECT_EQ(concurrent.runOnce(), 0);
+}
+
+TEST_P(OutboxDispatcherTest, ABacklogLongerThanOnePassDrainsAfterOneWake) {
+  // 150 jobs, passes of at most 100, a poll interval of 10 minutes: only looking again at once
+  // after a pass that handled jobs delivers the last 50 within the test's patience.
+  for (int i = 0; i < 150; ++i) send();
+  dispatcher_->start(std::chrono::minutes(10));
+  dispatcher_->wake();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::size_t delivered = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    delivered = store_->list(recipient_, "inbox")->size();
+    if (delivered == 150) break;
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  dispatcher_->stop();
+  EXPECT_EQ(delivered, 150u);
 }
 
 TEST_P(OutboxDispatcherTest, HeldCopiesAreQueuedWhenTheRecipientActivates) {  // AC4
