@@ -6,6 +6,7 @@
 
 #include "core/crypto/random.hpp"
 #include "core/tokens.hpp"
+#include "storage/sql_run.hpp"
 
 namespace berichtd::messages {
 
@@ -25,28 +26,23 @@ Result<crypto::SecretBox> DataKeys::unwrap(int64_t accountId, const std::string&
 
 Result<crypto::SecretBox> DataKeys::forAccount(Poco::Data::Session& session,
                                                int64_t accountId) const {
-  std::vector<std::string> found;
-  Poco::Int64 id = accountId;
-  session << db_.sql("SELECT wrapped_key FROM account_data_keys WHERE account_id = ?"), into(found),
-      use(id), now;
-  if (!found.empty()) return unwrap(accountId, found.front());
+  const char* select = "SELECT wrapped_key FROM account_data_keys WHERE account_id = ?";
+  if (auto r = storage::runSql(db_, session, select, {accountId}); !r.rows.empty())
+    return unwrap(accountId, r.rows.front()[0].textOr(""));
   auto raw = crypto::randomBytes(crypto::kSecretBoxKeyBytes);
   if (!raw) return raw.status();
   auto wrapped = master_.seal(toHex(*raw), aad(accountId));
   if (!wrapped) return wrapped.status();
-  std::string w = *wrapped;
-  std::string at = formatIso8601(clock_.now());
   // Two first messages at once: the first key stored wins, the other is never used.
-  session << db_.sql(
+  (void)storage::runSql(
+      db_, session,
       "INSERT INTO account_data_keys (account_id, wrapped_key, created_at) VALUES (?, ?, ?) "
-      "ON CONFLICT (account_id) DO NOTHING"),
-      use(id), use(w), use(at), now;
-  found.clear();
-  session << db_.sql("SELECT wrapped_key FROM account_data_keys WHERE account_id = ?"), into(found),
-      use(id), now;
-  if (found.empty())
+      "ON CONFLICT (account_id) DO NOTHING",
+      {accountId, *wrapped, formatIso8601(clock_.now())});
+  const auto stored = storage::runSql(db_, session, select, {accountId});
+  if (stored.rows.empty())
     return Status::error("STORAGE_ERROR", "the account's data key could not be stored");
-  return unwrap(accountId, found.front());
+  return unwrap(accountId, stored.rows.front()[0].textOr(""));
 }
 
 Result<crypto::SecretBox> DataKeys::existing(int64_t accountId) const {

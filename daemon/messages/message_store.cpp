@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "storage/sql_run.hpp"
+
 namespace berichtd::messages {
 
 namespace {
@@ -37,15 +39,13 @@ std::string aad(int64_t messageId, int64_t accountId, const std::string& box, co
 // ON CONFLICT keeps a job's key unique without failing a repeat (releaseHeld).
 void enqueue(const storage::Database& db, Poco::Data::Session& tx, std::string service,
              std::string action, std::string key, const std::string& json, std::string createdAt) {
-  Poco::Data::BLOB body(reinterpret_cast<const unsigned char*>(json.data()), json.size());
-  std::string headers = "{}", state = "pending", next = "1970-01-01T00:00:00.000Z";
-  int attempts = 0;
-  tx << db.sql(
+  (void)storage::runSql(
+      db, tx,
       "INSERT INTO outbox (service, action, idempotency_key, headers, body, state, attempts, "
-      "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-      "ON CONFLICT (idempotency_key) DO NOTHING"),
-      use(service), use(action), use(key), use(headers), use(body), use(state), use(attempts),
-      use(next), use(createdAt), now;
+      "next_attempt_at, created_at) VALUES (?, ?, ?, '{}', ?, 'pending', 0, "
+      "'1970-01-01T00:00:00.000Z', ?) ON CONFLICT (idempotency_key) DO NOTHING",
+      {std::move(service), std::move(action), std::move(key), SqlValue::blob(json),
+       std::move(createdAt)});
 }
 
 std::string deliverJson(int64_t messageId, int64_t recipientId) {
@@ -67,34 +67,32 @@ std::string declaratieJson(const Declaratie& d) {
 }
 
 Result<std::optional<Submitted>> MessageStore::findByKey(Poco::Data::Session& tx,
-                                                         const Submission& s,
-                                                         bool forgetExpired) {
-  Poco::Int64 sender = s.senderId;
-  std::string key = *s.idempotencyKey;
-  std::vector<Poco::Int64> ids;
-  std::vector<std::string> hashes, created;
-  tx << db_.sql(
-      "SELECT id, request_hash, created_at FROM messages WHERE sender_id = ? AND idempotency_key = "
-      "?"),
-      into(ids), into(hashes), into(created), use(sender), use(key), now;
-  if (ids.empty()) return std::optional<Submitted>();
-  const auto at = parseIso8601(created.front());
+                                                         const Submission& s, bool forgetExpired) {
+  const storage::SqlResult found = storage::runSql(
+      db_, tx,
+      "SELECT id, request_hash, created_at FROM messages WHERE sender_id = ? AND idempotency_key "
+      "= ?",
+      {s.senderId, *s.idempotencyKey});
+  if (found.rows.empty()) return std::optional<Submitted>();
+  const auto& row = found.rows.front();
+  const int64_t earlierId = row[0].intOr(0);
+  const auto at = parseIso8601(row[2].textOr(""));
   const bool fresh = at && clock_.now() - *at < std::chrono::hours(idempotencyHours_);
   if (!fresh) {
     // An old use of the key is forgotten (D3: 24 h); the new request runs as new.
     if (forgetExpired) {
-      Poco::Int64 old = ids.front();
-      tx << db_.sql("UPDATE messages SET idempotency_key = NULL WHERE id = ?"), use(old), now;
+      (void)storage::runSql(db_, tx, "UPDATE messages SET idempotency_key = NULL WHERE id = ?",
+                            {earlierId});
     }
     return std::optional<Submitted>();
   }
-  if (hashes.front() != s.requestHash) {
+  if (row[1].textOr("") != s.requestHash) {
     return Status::error(
         "IDEMPOTENCY_KEY_REUSED",
         "this Idempotency-Key was already used for a different message in the last " +
             std::to_string(idempotencyHours_) + " hours");
   }
-  return std::optional<Submitted>(Submitted{ids.front(), true});
+  return std::optional<Submitted>(Submitted{earlierId, true});
 }
 
 Result<std::optional<Submitted>> MessageStore::replayOf(const Submission& s) {
@@ -124,17 +122,13 @@ Result<Submitted> MessageStore::submit(const Submission& s) {
       }
       const std::string nowText =
           formatIso8601(clock_.now());  // (not `now`: that is Poco's keyword)
-      Poco::Int64 sender = s.senderId;
-      std::string senderAgb = s.senderAgb, type = s.draft.type, hash = s.requestHash;
-      Poco::Nullable<std::string> key;
-      if (s.idempotencyKey) key = *s.idempotencyKey;
-      std::string created = nowText;
-      Poco::Int64 id = 0;
-      tx << db_.sql(
+      const storage::SqlResult inserted = storage::runSql(
+          db_, tx,
           "INSERT INTO messages (sender_id, sender_agb, type, created_at, idempotency_key, "
-          "request_hash) "
-          "VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
-          use(sender), use(senderAgb), use(type), use(created), use(key), use(hash), into(id), now;
+          "request_hash) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+          {s.senderId, s.senderAgb, s.draft.type, nowText, s.idempotencyKey, s.requestHash});
+      if (inserted.rows.empty()) throw Abort(Status::error("STORAGE_ERROR", "no message id"));
+      const int64_t id = inserted.rows.front()[0].intOr(0);
       out.messageId = id;
       const std::optional<std::string> declaratie =
           s.draft.declaratie ? std::optional<std::string>(declaratieJson(*s.draft.declaratie))
@@ -146,16 +140,14 @@ Result<Submitted> MessageStore::submit(const Submission& s) {
         std::string subject =
             orAbort(copyKey.seal(s.draft.subject, aad(id, accountId, box, "subject")));
         std::string body = orAbort(copyKey.seal(s.draft.body, aad(id, accountId, box, "body")));
-        Poco::Nullable<std::string> decl;
+        std::optional<std::string> decl;
         if (declaratie)
           decl = orAbort(copyKey.seal(*declaratie, aad(id, accountId, box, "declaratie")));
-        Poco::Int64 account = accountId;
-        std::string b = box, a = agb, st2 = state;
-        tx << db_.sql(
+        (void)storage::runSql(
+            db_, tx,
             "INSERT INTO message_copies (message_id, account_id, box, agb_code, sealed_subject, "
-            "sealed_body, sealed_declaratie, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-            use(id), use(account), use(b), use(a), use(subject), use(body), use(decl), use(st2),
-            now;
+            "sealed_body, sealed_declaratie, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            {id, accountId, box, agb, std::move(subject), std::move(body), decl, state});
       };
       insertCopy(s.senderId, "sent", s.senderAgb, "sent");
       for (const auto& r : s.recipients) {
@@ -282,18 +274,15 @@ Result<StoredMessage> MessageStore::get(int64_t accountId, int64_t messageId) {
 }
 
 Status MessageStore::markDelivered(int64_t messageId, int64_t recipientId) {
-  return db_.transact(
-      [&](Poco::Data::Session& tx) { markDelivered(tx, messageId, recipientId); });
+  return db_.transact([&](Poco::Data::Session& tx) { markDelivered(tx, messageId, recipientId); });
 }
 
-void MessageStore::markDelivered(Poco::Data::Session& tx, int64_t messageId,
-                                 int64_t recipientId) {
-  Poco::Int64 id = messageId, account = recipientId;
-  std::string at = formatIso8601(clock_.now());
-  tx << db_.sql(
+void MessageStore::markDelivered(Poco::Data::Session& tx, int64_t messageId, int64_t recipientId) {
+  (void)storage::runSql(
+      db_, tx,
       "UPDATE message_copies SET state = 'delivered', delivered_at = ? WHERE message_id = ? AND "
-      "account_id = ? AND box = 'inbox' AND state <> 'delivered'"),
-      use(at), use(id), use(account), now;
+      "account_id = ? AND box = 'inbox' AND state <> 'delivered'",
+      {formatIso8601(clock_.now()), messageId, recipientId});
 }
 
 Result<int> MessageStore::releaseHeld(int64_t accountId) {

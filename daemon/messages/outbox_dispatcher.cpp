@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/logging.hpp"
+#include "storage/sql_run.hpp"
 
 namespace berichtd::messages {
 
@@ -174,30 +175,29 @@ int OutboxDispatcher::runOnce() {
         } catch (...) {
         }
       }
-      Poco::Int64 id = job.id;
-      int attempts = job.attempts + 1;
+      const int64_t id = job.id;
+      const int attempts = job.attempts + 1;
       if (outcomes[i]) {
         if (job.action == "deliver") store_.markDelivered(tx, messageId, recipientId);
-        tx << db_.sql("UPDATE outbox SET state = 'done', attempts = ? WHERE id = ?"),
-            use(attempts), use(id), now;
+        (void)storage::runSql(
+            db_, tx, "UPDATE outbox SET state = 'done', attempts = ? WHERE id = ?", {attempts, id});
         continue;
       }
       const bool dead = attempts >= policy_.maxAttempts;
       failures.push_back({i, dead});
-      std::string state = dead ? "dead" : "pending";
-      std::string nextAt =
-          formatIso8601(clock_.now() + retryDelay(attempts, policy_, jitter()));
-      std::string error = outcomes[i].code();
-      tx << db_.sql(
+      (void)storage::runSql(
+          db_, tx,
           "UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE id "
-          "= ?"),
-          use(state), use(attempts), use(nextAt), use(error), use(id), now;
+          "= ?",
+          {dead ? "dead" : "pending", attempts,
+           formatIso8601(clock_.now() + retryDelay(attempts, policy_, jitter())),
+           outcomes[i].code(), id});
       if (dead && job.action == "deliver") {
-        Poco::Int64 msg = messageId, rcpt = recipientId;
-        tx << db_.sql(
+        (void)storage::runSql(
+            db_, tx,
             "UPDATE message_copies SET state = 'dead' WHERE message_id = ? AND account_id = ? AND "
-            "box = 'inbox' AND state = 'pending'"),
-            use(msg), use(rcpt), now;
+            "box = 'inbox' AND state = 'pending'",
+            {messageId, recipientId});
       }
     }
   });

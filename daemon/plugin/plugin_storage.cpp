@@ -1,24 +1,16 @@
 #include "plugin/plugin_storage.hpp"
 
-#include <Poco/Data/LOB.h>
-#include <Poco/Data/MetaColumn.h>
-#include <Poco/Data/RecordSet.h>
-#include <Poco/Data/Statement.h>
-#include <Poco/Nullable.h>
-
 #include <cctype>
-#include <deque>
-#include <string_view>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "storage/database.hpp"
+#include "storage/sql_run.hpp"
 
 namespace berichtd::plugin {
 
 namespace {
-
-using Poco::Data::Keywords::use;
 
 std::string text(berichtd_bytes b) {
   return b.data == nullptr ? std::string() : std::string(b.data, b.size);
@@ -36,58 +28,6 @@ bool isPlainSelect(const std::string& sql) {
   }
   const unsigned char next = static_cast<unsigned char>(sql[i + kSelect.size()]);
   return std::isspace(next) || next == '(' || next == '*';
-}
-
-// Owned copies of one statement's parameters: Poco binds by reference, so they must stay put
-// (deque never moves its elements) until the statement ran.
-struct Params {
-  std::deque<Poco::Int64> ints;
-  std::deque<std::string> texts;
-  std::deque<Poco::Data::BLOB> blobs;
-  std::deque<Poco::Nullable<std::string>> nulls;
-};
-
-struct OwnedValue {
-  int32_t type = BERICHTD_SQL_NULL;
-  int64_t integer = 0;
-  std::string bytes;
-};
-
-OwnedValue columnValue(const Poco::Data::RecordSet& rs, std::size_t col, std::size_t row) {
-  OwnedValue v;
-  const Poco::Dynamic::Var& var = rs.value(col, row);
-  if (var.isEmpty()) return v;
-  using MC = Poco::Data::MetaColumn;
-  switch (rs.columnType(col)) {
-    case MC::FDT_BOOL:
-    case MC::FDT_INT8:
-    case MC::FDT_UINT8:
-    case MC::FDT_INT16:
-    case MC::FDT_UINT16:
-    case MC::FDT_INT32:
-    case MC::FDT_UINT32:
-    case MC::FDT_INT64:
-    case MC::FDT_UINT64:
-      v.type = BERICHTD_SQL_INTEGER;
-      v.integer = var.convert<Poco::Int64>();
-      return v;
-    case MC::FDT_BLOB: {
-      v.type = BERICHTD_SQL_BLOB;
-      const auto& blob = var.extract<Poco::Data::BLOB>();
-      v.bytes.assign(reinterpret_cast<const char*>(blob.rawContent()), blob.size());
-      return v;
-    }
-    case MC::FDT_CLOB: {  // PostgreSQL reports TEXT columns as character LOBs
-      v.type = BERICHTD_SQL_TEXT;
-      const auto& clob = var.extract<Poco::Data::CLOB>();
-      v.bytes.assign(clob.rawContent(), clob.size());
-      return v;
-    }
-    default:
-      v.type = BERICHTD_SQL_TEXT;
-      v.bytes = var.convert<std::string>();
-      return v;
-  }
 }
 
 // Drivers quote values in their messages (PostgreSQL: "DETAIL: Key (x)=(value) already
@@ -125,7 +65,7 @@ void finish(const berichtd_sql_sink* sink, const Status& status) {
 
 void runSqlBatch(storage::Database& db, const berichtd_sql_statement* statements, size_t count,
                  const berichtd_sql_sink* sink) {
-  std::vector<std::vector<std::vector<OwnedValue>>> rows(count);
+  std::vector<std::vector<std::vector<SqlValue>>> rows(count);
   std::vector<int64_t> counts(count, 0);
   std::optional<size_t> conflictAt;
   struct Conflict : std::runtime_error {
@@ -136,39 +76,9 @@ void runSqlBatch(storage::Database& db, const berichtd_sql_statement* statements
   auto work = [&](Poco::Data::Session& session) {
     for (size_t i = 0; i < count; ++i) {
       const berichtd_sql_statement& st = statements[i];
-      Params params;
-      Poco::Data::Statement stmt(session);
-      stmt << db.sql(text(st.sql));
-      for (size_t p = 0; p < st.param_count; ++p) {
-        const berichtd_sql_value& v = st.params[p];
-        switch (v.type) {
-          case BERICHTD_SQL_INTEGER:
-            stmt.addBind(use(params.ints.emplace_back(v.integer)));
-            break;
-          case BERICHTD_SQL_TEXT:
-            stmt.addBind(use(params.texts.emplace_back(text(v.bytes))));
-            break;
-          case BERICHTD_SQL_BLOB:
-            stmt.addBind(use(params.blobs.emplace_back(
-                reinterpret_cast<const unsigned char*>(v.bytes.data), v.bytes.size)));
-            break;
-          default:
-            stmt.addBind(use(params.nulls.emplace_back()));
-        }
-      }
-      const std::size_t changed = stmt.execute();
-      Poco::Data::RecordSet rs(stmt);
-      if (rs.columnCount() > 0) {
-        const std::size_t n = rs.rowCount();
-        for (std::size_t r = 0; r < n; ++r) {
-          std::vector<OwnedValue> row;
-          for (std::size_t c = 0; c < rs.columnCount(); ++c) row.push_back(columnValue(rs, c, r));
-          rows[i].push_back(std::move(row));
-        }
-        counts[i] = static_cast<int64_t>(n);
-      } else {
-        counts[i] = static_cast<int64_t>(changed);
-      }
+      storage::SqlResult r = storage::runSql(db, session, text(st.sql), st.params, st.param_count);
+      counts[i] = r.hasColumns ? static_cast<int64_t>(r.rows.size()) : r.changed;
+      rows[i] = std::move(r.rows);
       if ((st.flags & BERICHTD_SQL_REQUIRE_ROWS) != 0 && counts[i] == 0) {
         conflictAt = i;
         throw Conflict();
@@ -190,8 +100,7 @@ void runSqlBatch(storage::Database& db, const berichtd_sql_statement* statements
     for (const auto& row : rows[i]) {
       std::vector<berichtd_sql_value> views;
       views.reserve(row.size());
-      for (const auto& v : row)
-        views.push_back({v.type, v.integer, {v.bytes.data(), v.bytes.size()}});
+      for (const auto& v : row) views.push_back(v.view());
       if (sink->row != nullptr) sink->row(sink->ctx, i, views.data(), views.size());
     }
     if (sink->done != nullptr) sink->done(sink->ctx, i, counts[i]);

@@ -86,7 +86,11 @@ void GroupWriter::loop() {
     {
       std::unique_lock lock(mu_);
       queued_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, nothing left
+      if (queue_.empty()) {  // stopping, nothing left
+        cache_.reset();
+        session_.reset();
+        return;
+      }
       while (!queue_.empty() && group.size() < kMaxGroup) {
         group.push_back(queue_.front());
         queue_.pop_front();
@@ -102,15 +106,21 @@ void GroupWriter::loop() {
 }
 
 void GroupWriter::runGroup(std::deque<Item*>& group) {
-  std::optional<Poco::Data::Session> session;
-  try {
-    session.emplace(openSession_());
-  } catch (...) {
-    const Status s = failure(std::current_exception());
-    for (Item* item : group) item->result = s;
-    return;
+  if (!session_) {
+    try {
+      session_.emplace(openSession_());
+      cache_ =
+          std::make_unique<SqliteStatementCache>(Poco::Data::SQLite::Utility::dbHandle(*session_));
+    } catch (...) {
+      session_.reset();
+      const Status s = failure(std::current_exception());
+      for (Item* item : group) item->result = s;
+      return;
+    }
   }
-  sqlite3* handle = Poco::Data::SQLite::Utility::dbHandle(*session);
+  auto& session = session_;
+  SqliteStatementCache::Scope statements(cache_.get());
+  sqlite3* handle = cache_->handle();
   std::size_t next = 0;
   while (next < group.size()) {
     // One transaction for group[next…], until the group ends or SQLite aborts the transaction.
@@ -120,6 +130,8 @@ void GroupWriter::runGroup(std::deque<Item*>& group) {
     } catch (...) {
       const Status s = failure(std::current_exception());
       for (; next < group.size(); ++next) group[next]->result = s;
+      cache_.reset();  // a fresh connection for the next group
+      session_.reset();
       return;
     }
     current_ = &*session;

@@ -17,8 +17,10 @@
 // - Work runs strictly in arrival order, one at a time; at most kMaxGroup per transaction.
 // - run() called from inside a work (on the writer thread) runs the inner work at once in a
 //   nested savepoint of the same transaction (no deadlock).
-// - openSession is called on the writer thread for each group; it must return a session with the
-//   per-connection settings in effect (Database::session()).
+// - openSession is called on the writer thread for the first group and again after a group's
+//   BEGIN failed (the connection is then dropped); it must return a session with the
+//   per-connection settings in effect (Database::session()). The writer keeps that session and,
+//   while a work runs, makes its SqliteStatementCache active: runSql reuses prepared statements.
 // - errorStatus turns an exception into the Status a caller gets.
 // - stats(): how many works ran and in how many transactions (group commit at work).
 // - The destructor stops the thread after the queued work ran.
@@ -35,8 +37,12 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
+
+#include "storage/sql_run.hpp"
 
 namespace berichtd::storage {
 
@@ -77,6 +83,10 @@ class GroupWriter {
   std::condition_variable answered_;  // callers wait for their result
   std::deque<Item*> queue_;
   bool stopping_ = false;
+  // Writer thread only: its connection, kept across groups (reopened after a failure), and the
+  // prepared statements of that connection (runSql); the cache goes before the session.
+  std::optional<Poco::Data::Session> session_;
+  std::unique_ptr<SqliteStatementCache> cache_;
   Poco::Data::Session* current_ = nullptr;  // writer thread only: the open group's session
   int nesting_ = 0;                         // writer thread only
   std::atomic<std::uint64_t> works_{0}, transactions_{0};
