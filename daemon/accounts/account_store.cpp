@@ -8,6 +8,7 @@
 
 #include "accounts/validation.hpp"
 #include "core/tokens.hpp"
+#include "storage/sql_run.hpp"
 
 namespace berichtd::accounts {
 
@@ -22,8 +23,9 @@ int countClashes(storage::Database& db, Poco::Data::Session& session, std::strin
   int n = 0;
   int m = 0;
   std::string state = kStateMigrated;
-  session << db.sql("SELECT COUNT(*), COALESCE(SUM(CASE WHEN state = ? THEN 1 ELSE 0 END), 0) FROM accounts "
-                    "WHERE email_key = ? OR agb_code = ?"),
+  session << db.sql(
+      "SELECT COUNT(*), COALESCE(SUM(CASE WHEN state = ? THEN 1 ELSE 0 END), 0) FROM accounts "
+      "WHERE email_key = ? OR agb_code = ?"),
       into(n), into(m), use(state), use(emailKey), use(agbCode), now;
   migrated = m > 0;
   return n;
@@ -33,9 +35,10 @@ Status accountExists(bool migrated) {
   if (migrated) {
     // A3: "zeker geen nieuw account aanmaken": the identity was carried over; the activation mail
     // (request link, AC1) is the way in, not a new account.
-    return Status::error("ACCOUNT_EXISTS_MIGRATED",
-                         "this e-mail address or AGB code belongs to an account carried over from the old "
-                         "platform; activate it with the link in the activation mail instead");
+    return Status::error(
+        "ACCOUNT_EXISTS_MIGRATED",
+        "this e-mail address or AGB code belongs to an account carried over from the old "
+        "platform; activate it with the link in the activation mail instead");
   }
   return Status::error("ACCOUNT_EXISTS",
                        "an account with this e-mail address (in any letter case) or this AGB code "
@@ -101,27 +104,22 @@ Result<CreatedAccount> AccountStore::create(std::string_view email, std::string_
 Result<Account> AccountStore::findWhere(const std::string& where, const std::string& value) {
   std::vector<Account> found;
   Status s = db_.read([&](Poco::Data::Session& session) {
-    Poco::Data::Statement select(session);
-    std::string v = value;
-    select << db_.sql("SELECT id, email, agb_code, state, created_at, closed_at, paid_through, "
-                      "last_activity_at FROM accounts WHERE " + where),
-        use(v), now;
-    Poco::Data::RecordSet rows(select);
-    for (bool more = rows.moveFirst(); more; more = rows.moveNext()) {
-      auto text = [&](std::size_t col) { return rows.value(col).convert<std::string>(); };
-      auto optional = [&](std::size_t col) -> std::optional<std::string> {
-        if (rows.value(col).isEmpty()) return std::nullopt;
-        return text(col);
-      };
+    const storage::SqlResult r =
+        storage::runSql(db_, session,
+                        "SELECT id, email, agb_code, state, created_at, closed_at, paid_through, "
+                        "last_activity_at FROM accounts WHERE " +
+                            where,
+                        {value});
+    for (const auto& row : r.rows) {
       Account a;
-      a.id = rows.value(0).convert<Poco::Int64>();
-      a.email = text(1);
-      a.agbCode = text(2);
-      a.state = text(3);
-      a.createdAt = text(4);
-      a.closedAt = optional(5);
-      a.paidThrough = optional(6);
-      a.lastActivityAt = optional(7);
+      a.id = row[0].intOr(0);
+      a.email = row[1].textOr("");
+      a.agbCode = row[2].textOr("");
+      a.state = row[3].textOr("");
+      a.createdAt = row[4].textOr("");
+      a.closedAt = row[5].asText();
+      a.paidThrough = row[6].asText();
+      a.lastActivityAt = row[7].asText();
       found.push_back(std::move(a));
     }
   });
@@ -132,7 +130,8 @@ Result<Account> AccountStore::findWhere(const std::string& where, const std::str
 
 Result<Account> AccountStore::findByEmailOrAgb(std::string_view key) {
   const bool isAgb = validateAgbCode(key).isOk();
-  auto r = isAgb ? findWhere("agb_code = ?", std::string(key)) : findWhere("email_key = ?", normaliseEmail(key));
+  auto r = isAgb ? findWhere("agb_code = ?", std::string(key))
+                 : findWhere("email_key = ?", normaliseEmail(key));
   if (!r && r.status().code() == "NOT_FOUND")
     return Status::error("NOT_FOUND", "no account with this e-mail address or AGB code");
   return r;
@@ -152,7 +151,8 @@ Status AccountStore::recordActivity(int64_t id) {
   std::string at = formatIso8601(clock_.now());
   Poco::Int64 accountId = id;
   return db_.transact([&](Poco::Data::Session& session) {
-    session << db_.sql("UPDATE accounts SET last_activity_at = ? WHERE id = ?"), use(at), use(accountId), now;
+    session << db_.sql("UPDATE accounts SET last_activity_at = ? WHERE id = ?"), use(at),
+        use(accountId), now;
   });
 }
 

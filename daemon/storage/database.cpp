@@ -11,6 +11,7 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -131,6 +132,8 @@ Database::Database(config::StorageConfig cfg, StorageUrl url, const Clock* clock
 
 Database::~Database() {
   sqliteWriter_.reset();  // its last group still needs the pool
+  for (auto& r : idleReaders_) r->cache.reset();
+  idleReaders_.clear();
   if (pool_) pool_->shutdown();
 }
 
@@ -182,6 +185,9 @@ Result<std::unique_ptr<Database>> Database::open(const config::StorageConfig& cf
     return db->errorStatus(e, "cannot create the session pool for " + db->describe());
   }
   if (db->url_.backend == Backend::kSqlite) {
+    // Readers keep pooled connections (and their prepared statements); leave room for the
+    // writer and for other users of session().
+    db->maxReaders_ = db->url_.isMemory() ? 0 : std::clamp(poolMax - 2, 0, kMaxReaders);
     Database* self = db.get();
     db->sqliteWriter_ = std::make_unique<GroupWriter>(
         [self] { return self->session(); },
@@ -332,22 +338,78 @@ Status Database::transact(const std::function<void(Poco::Data::Session&)>& work)
   }
 }
 
+namespace {
+
+// BEGIN, work, COMMIT — or ROLLBACK and rethrow.
+void inReadTransaction(Poco::Data::Session& s, bool sqlite,
+                       const std::function<void(Poco::Data::Session&)>& work) {
+  s << (sqlite ? "BEGIN DEFERRED" : "BEGIN"), now;
+  try {
+    work(s);
+    s << "COMMIT", now;
+  } catch (...) {
+    try {
+      s << "ROLLBACK", now;
+    } catch (...) {
+      // The original error matters more; a broken connection is dropped by the pool.
+    }
+    throw;
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Database::Reader> Database::borrowReader() {
+  {
+    std::lock_guard lock(readersMu_);
+    if (!idleReaders_.empty()) {
+      auto r = std::move(idleReaders_.back());
+      idleReaders_.pop_back();
+      return r;
+    }
+    if (readersOpen_ >= maxReaders_) return nullptr;
+    ++readersOpen_;
+  }
+  try {
+    auto r = std::make_unique<Reader>(Reader{session(), nullptr});
+    r->cache =
+        std::make_unique<SqliteStatementCache>(Poco::Data::SQLite::Utility::dbHandle(r->session));
+    return r;
+  } catch (...) {
+    std::lock_guard lock(readersMu_);
+    --readersOpen_;
+    return nullptr;  // the caller falls back to a pooled session (and its error, if any)
+  }
+}
+
+void Database::returnReader(std::unique_ptr<Reader> reader, bool healthy) {
+  std::lock_guard lock(readersMu_);
+  if (healthy) {
+    idleReaders_.push_back(std::move(reader));
+    return;
+  }
+  --readersOpen_;
+  reader->cache.reset();  // statements before their connection
+}
+
 Status Database::read(const std::function<void(Poco::Data::Session&)>& work) {
+  const bool sqlite = url_.backend == Backend::kSqlite;
+  if (auto reader = sqlite ? borrowReader() : nullptr) {
+    bool healthy = false;
+    Status result;
+    try {
+      SqliteStatementCache::Scope statements(reader->cache.get());
+      inReadTransaction(reader->session, true, work);
+      healthy = true;
+    } catch (const std::exception& e) {
+      result = errorStatus(e, "read on " + describe() + " failed");
+    }
+    returnReader(std::move(reader), healthy);
+    return result;
+  }
   try {
     Poco::Data::Session s = session();
-    const bool sqlite = url_.backend == Backend::kSqlite;
-    s << (sqlite ? "BEGIN DEFERRED" : "BEGIN"), now;
-    try {
-      work(s);
-      s << "COMMIT", now;
-    } catch (...) {
-      try {
-        s << "ROLLBACK", now;
-      } catch (...) {
-        // The original error matters more; a broken connection is dropped by the pool.
-      }
-      throw;
-    }
+    inReadTransaction(s, sqlite, work);
     return Status::ok();
   } catch (const std::exception& e) {
     return errorStatus(e, "read on " + describe() + " failed");
@@ -398,7 +460,8 @@ Status Database::migrate() { return migrate(migrations()); }
 Status Database::migrate(const std::vector<Migration>& list) { return migrateLedger(list, ""); }
 
 Status Database::migratePlugin(const std::string& plugin, const std::vector<Migration>& list) {
-  if (plugin.empty()) return Status::error("STORAGE_MIGRATION_INVALID", "a plugin migration needs the plugin's name");
+  if (plugin.empty())
+    return Status::error("STORAGE_MIGRATION_INVALID", "a plugin migration needs the plugin's name");
   return migrateLedger(list, plugin);
 }
 
@@ -442,8 +505,8 @@ Status Database::migrateLedger(const std::vector<Migration>& list, const std::st
 
   int applied = 0;
   for (const Migration& m : list) {
-    const std::string label = (forPlugin ? "plugin " + plugin + " " : std::string()) + "migration " +
-                              std::to_string(m.version) + " (" + m.name + ")";
+    const std::string label = (forPlugin ? "plugin " + plugin + " " : std::string()) +
+                              "migration " + std::to_string(m.version) + " (" + m.name + ")";
     auto rendered = renderMigrationSql(m.sql, url_.backend);
     if (!rendered) {
       return Status::error(rendered.status().code(), label + ": " + rendered.status().message());
@@ -458,7 +521,8 @@ Status Database::migrateLedger(const std::vector<Migration>& list, const std::st
         int count = 0;
         std::string owner = plugin;
         if (forPlugin) {
-          tx << sql("SELECT COUNT(*) FROM plugin_schema_migrations WHERE plugin = ? AND version = ?"),
+          tx << sql(
+              "SELECT COUNT(*) FROM plugin_schema_migrations WHERE plugin = ? AND version = ?"),
               into(count), use(owner), use(version), now;
         } else {
           tx << sql("SELECT COUNT(*) FROM schema_migrations WHERE version = ?"), into(count),
@@ -472,8 +536,9 @@ Status Database::migrateLedger(const std::vector<Migration>& list, const std::st
         std::string name = m.name;
         std::string at = formatIso8601(clock_ ? clock_->now() : std::chrono::system_clock::now());
         if (forPlugin) {
-          tx << sql("INSERT INTO plugin_schema_migrations (plugin, version, name, applied_at) "
-                    "VALUES (?, ?, ?, ?)"),
+          tx << sql(
+              "INSERT INTO plugin_schema_migrations (plugin, version, name, applied_at) "
+              "VALUES (?, ?, ?, ?)"),
               use(owner), use(version), use(name), use(at), now;
         } else {
           tx << sql("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),

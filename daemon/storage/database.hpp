@@ -25,6 +25,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,9 +33,9 @@
 
 #include "config/config.hpp"
 #include "core/clock.hpp"
+#include "storage/group_writer.hpp"
 #include "storage/migrations.hpp"
 #include "storage/storage_url.hpp"
-#include "storage/group_writer.hpp"
 
 namespace Poco::Data {
 class SessionPool;
@@ -78,7 +79,9 @@ class Database {
   Status transact(const std::function<void(Poco::Data::Session&)>& work);
 
   // Runs read-only work on one pooled session in one read transaction (a consistent snapshot):
-  // SQLite BEGIN DEFERRED, which in WAL mode never takes or waits for the write lock;
+  // SQLite BEGIN DEFERRED, which in WAL mode never takes or waits for the write lock, on one of
+  // up to kMaxReaders kept reader connections with their prepared statements (runSql), or on a
+  // plain pooled session when all are busy;
   // PostgreSQL a plain transaction. Meant for reads only: on SQLite a write inside has to
   // upgrade the lock and may fail with STORAGE_ERROR (busy). Exceptions become Status.
   Status read(const std::function<void(Poco::Data::Session&)>& work);
@@ -116,6 +119,16 @@ class Database {
   class Pool;
   Database(config::StorageConfig cfg, StorageUrl url, const Clock* clock);
 
+  struct Reader {
+    Poco::Data::Session session;
+    std::unique_ptr<SqliteStatementCache> cache;
+  };
+  static constexpr int kMaxReaders = 4;
+  // An idle reader, a new one while fewer than maxReaders_ are open, or null.
+  std::unique_ptr<Reader> borrowReader();
+  // Back to the idle list, or closed (after a failure).
+  void returnReader(std::unique_ptr<Reader> reader, bool healthy);
+
   // Applies the settings that must hold on every handed-out SQLite session (a previous user
   // may have changed them; foreign_keys and busy_timeout are per connection).
   void applyHandoutSettings(Poco::Data::Session& session) const;
@@ -127,9 +140,13 @@ class Database {
 
   config::StorageConfig cfg_;
   StorageUrl url_;
-  const Clock* clock_;          // not owned; may be null (system clock)
-  std::unique_ptr<Pool> pool_;  // Poco's pool is internally synchronised
+  const Clock* clock_;                         // not owned; may be null (system clock)
+  std::unique_ptr<Pool> pool_;                 // Poco's pool is internally synchronised
   std::unique_ptr<GroupWriter> sqliteWriter_;  // SQLite only; see transact()
+  std::mutex readersMu_;                       // guards the reader fields below
+  std::vector<std::unique_ptr<Reader>> idleReaders_;
+  int readersOpen_ = 0;  // idle + borrowed
+  int maxReaders_ = 0;   // SQLite file databases only
 };
 
 }  // namespace berichtd::storage

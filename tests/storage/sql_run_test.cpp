@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "storage/database.hpp"
 #include "test_database.hpp"
@@ -106,6 +109,45 @@ TEST_P(SqlRunTest, TheSqliteWriterReusesPreparedStatements) {
   ASSERT_TRUE(db_->read([&](Poco::Data::Session& s) {
     EXPECT_EQ(runSql(*db_, s, "SELECT COUNT(*) FROM t").rows[0][0].asInt(), 5);
   }));
+}
+
+TEST_P(SqlRunTest, SqliteReadsReuseKeptReaderConnections) {
+  if (GetParam() != Backend::kSqlite) GTEST_SKIP() << "PostgreSQL reads use the plain pool";
+  ASSERT_TRUE(db_->transact([&](Poco::Data::Session& s) {
+    for (int i = 0; i < 3; ++i) (void)runSql(*db_, s, "INSERT INTO t (n) VALUES (?)", {i});
+  }));
+  SqliteStatementCache* firstCache = nullptr;
+  std::size_t firstSize = 0;
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(db_->read([&](Poco::Data::Session& s) {
+      SqliteStatementCache* cache = SqliteStatementCache::active();
+      ASSERT_NE(cache, nullptr);
+      EXPECT_EQ(runSql(*db_, s, "SELECT COUNT(*) FROM t WHERE n >= ?", {0}).rows[0][0].asInt(), 3);
+      if (i == 0) {
+        firstCache = cache;
+        firstSize = cache->size();
+      } else {
+        EXPECT_EQ(cache, firstCache);  // one thread reading in turn: the same kept reader
+        EXPECT_EQ(cache->size(), firstSize);
+      }
+    }));
+  }
+  EXPECT_EQ(SqliteStatementCache::active(), nullptr);
+  // More readers at once than are kept: the rest read on plain pooled sessions, all correct.
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        Status r = db_->read([&](Poco::Data::Session& s) {
+          if (runSql(*db_, s, "SELECT COUNT(*) FROM t").rows[0][0].asInt() != 3) ++wrong;
+        });
+        if (!r) ++wrong;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SqlRunTest,
