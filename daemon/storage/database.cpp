@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "core/logging.hpp"
+#include "storage/sql_run.hpp"
 
 namespace berichtd::storage {
 
@@ -343,10 +344,19 @@ namespace {
 // BEGIN, work, COMMIT — or ROLLBACK and rethrow.
 void inReadTransaction(Poco::Data::Session& s, bool sqlite,
                        const std::function<void(Poco::Data::Session&)>& work) {
-  s << (sqlite ? "BEGIN DEFERRED" : "BEGIN"), now;
+  // SQLite through runSqlite: on a kept reader the two statements stay prepared.
+  if (sqlite) {
+    (void)runSqlite(s, "BEGIN DEFERRED");
+  } else {
+    s << "BEGIN", now;
+  }
   try {
     work(s);
-    s << "COMMIT", now;
+    if (sqlite) {
+      (void)runSqlite(s, "COMMIT");
+    } else {
+      s << "COMMIT", now;
+    }
   } catch (...) {
     try {
       s << "ROLLBACK", now;

@@ -125,7 +125,7 @@ void GroupWriter::runGroup(std::deque<Item*>& group) {
   while (next < group.size()) {
     // One transaction for group[next…], until the group ends or SQLite aborts the transaction.
     try {
-      *session << "BEGIN IMMEDIATE", now;
+      (void)runSqlite(*session, "BEGIN IMMEDIATE");
       ++transactions_;
     } catch (...) {
       const Status s = failure(std::current_exception());
@@ -141,9 +141,9 @@ void GroupWriter::runGroup(std::deque<Item*>& group) {
       Item* item = group[next++];
       ++works_;
       try {
-        *session << "SAVEPOINT berichtd_work", now;
+        (void)runSqlite(*session, "SAVEPOINT berichtd_work");
         (*item->work)(*session);
-        *session << "RELEASE berichtd_work", now;
+        (void)runSqlite(*session, "RELEASE berichtd_work");
         pending.push_back(item);
       } catch (...) {
         item->result = failure(std::current_exception());
@@ -168,7 +168,7 @@ void GroupWriter::runGroup(std::deque<Item*>& group) {
       continue;  // the rest of the group in a new transaction
     }
     try {
-      *session << "COMMIT", now;
+      (void)runSqlite(*session, "COMMIT");
     } catch (...) {
       const Status s = failure(std::current_exception());
       try {

@@ -61,8 +61,8 @@ SqlValue sqliteColumn(sqlite3_stmt* stmt, int col) {
   }
 }
 
-SqlResult runSqlite(Poco::Data::Session& session, const std::string& sql,
-                    const berichtd_sql_value* params, std::size_t count) {
+SqlResult runSqliteText(Poco::Data::Session& session, const std::string& sql,
+                        const berichtd_sql_value* params, std::size_t count) {
   sqlite3* handle = Poco::Data::SQLite::Utility::dbHandle(session);
   if (handle == nullptr) throw Poco::Data::NotConnectedException("SQLite session without a handle");
   SqliteStatementCache* cache = tlsActive;
@@ -201,7 +201,8 @@ SqlResult runPoco(Poco::Data::Session& session, const std::string& sql,
 
 SqlResult runSql(const Database& db, Poco::Data::Session& session, std::string_view sql,
                  const berichtd_sql_value* params, std::size_t count) {
-  if (db.backend() == Backend::kSqlite) return runSqlite(session, std::string(sql), params, count);
+  if (db.backend() == Backend::kSqlite)
+    return runSqliteText(session, std::string(sql), params, count);
   return runPoco(session, db.sql(sql), params, count);
 }
 
@@ -211,6 +212,11 @@ SqlResult runSql(const Database& db, Poco::Data::Session& session, std::string_v
   views.reserve(params.size());
   for (const SqlValue& v : params) views.push_back(v.view());
   return runSql(db, session, sql, views.data(), views.size());
+}
+
+SqlResult runSqlite(Poco::Data::Session& session, std::string_view sql,
+                    const berichtd_sql_value* params, std::size_t count) {
+  return runSqliteText(session, std::string(sql), params, count);
 }
 
 SqliteStatementCache::~SqliteStatementCache() {

@@ -49,6 +49,10 @@ SqlResult runSql(const Database& db, Poco::Data::Session& session, std::string_v
                  const berichtd_sql_value* params, std::size_t count);
 SqlResult runSql(const Database& db, Poco::Data::Session& session, std::string_view sql,
                  std::initializer_list<SqlValue> params = {});
+// The SQLite half of runSql, for code that knows its session is SQLite (the writer's BEGIN,
+// SAVEPOINT, RELEASE and COMMIT, a reader's BEGIN and COMMIT).
+SqlResult runSqlite(Poco::Data::Session& session, std::string_view sql,
+                    const berichtd_sql_value* params = nullptr, std::size_t count = 0);
 
 // Prepared statements of one SQLite connection, by SQL text (at most kMaxStatements). The owner
 // destroys it before the connection goes back to the pool; that finalizes every statement.
