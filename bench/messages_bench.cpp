@@ -26,7 +26,8 @@
 // message, to tell work per message from waiting (lock, I/O, other load).
 // The last output line, MESSAGES_BENCH_JSON {...}, is a summary.
 //
-//   messages_bench [N messages, default 2000] [K client threads, default 4]
+//   messages_bench [N messages, default 2000] [K client threads, default 4] [daemon args…]
+// Arguments after K go to the daemon (e.g. --set messages.dispatch_concurrency=8).
 #include <Poco/Data/LOB.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
@@ -218,7 +219,9 @@ int run(int argc, char** argv) {
       }
     }
   } stop{a};
-  if (!a.daemon->start({"--set", "log.level=information"}))
+  std::vector<std::string> daemonArgs{"--set", "log.level=information"};
+  for (int i = 3; i < argc; ++i) daemonArgs.emplace_back(argv[i]);  // e.g. --set KEY=VALUE
+  if (!a.daemon->start(daemonArgs))
     die("daemon did not start:\n" + a.daemon->output());
   if (!waitUntil([&] { return a.get("/readyz").status == 200; }, std::chrono::seconds(20)))
     die("daemon not ready:\n" + a.daemon->output());
