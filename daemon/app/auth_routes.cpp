@@ -108,10 +108,7 @@ std::string AuthRoutes::sessionToken(const http::HttpRequest& req) {
 
 Result<Poco::JSON::Object::Ptr> AuthRoutes::callAuth(const std::string& action,
                                                      const Poco::JSON::Object& body) const {
-  if (!deps_.serviceLive("auth")) {
-    return Status::error("SERVICE_UNAVAILABLE",
-                         "login is not available right now; try again shortly");
-  }
+  if (!deps_.serviceLive("auth")) return authUnavailable();
   Message m;
   m.service = "auth";
   m.action = action;
@@ -128,14 +125,29 @@ Result<Poco::JSON::Object::Ptr> AuthRoutes::callAuth(const std::string& action,
   }
 }
 
+Status AuthRoutes::authUnavailable() {
+  return Status::error("SERVICE_UNAVAILABLE", "login is not available right now; try again shortly");
+}
+
 Result<int64_t> AuthRoutes::authenticate(const http::HttpRequest& req) const {
   const std::string token = sessionToken(req);
   if (token.empty()) return Status::error("UNAUTHORIZED", "log in first");
+  const TimePoint platformNow =
+      deps_.clock != nullptr ? deps_.clock->now() : std::chrono::system_clock::now();
+  const auto steadyNow = std::chrono::steady_clock::now();
+  if (auto known = sessions_.find(token, platformNow, steadyNow)) {
+    // Fail closed even for a session confirmed a moment ago.
+    if (!deps_.serviceLive("auth")) return authUnavailable();
+    return *known;
+  }
   Poco::JSON::Object body;
   body.set("token", token);
   auto r = callAuth("session", body);
   if (!r) return r.status();
-  return (*r)->getValue<int64_t>("account_id");
+  const int64_t accountId = (*r)->getValue<int64_t>("account_id");
+  if (auto ends = parseIso8601((*r)->optValue<std::string>("expires_at", "")))
+    sessions_.put(token, accountId, *ends, platformNow, steadyNow);
+  return accountId;
 }
 
 void AuthRoutes::addTo(http::Router& router) const {
@@ -211,6 +223,7 @@ void AuthRoutes::addTo(http::Router& router) const {
       http::setError(res, 401, "UNAUTHORIZED", "log in first");
       return;
     }
+    self->sessions_.forget(token);  // ended here at once, whatever the plugin answers
     Poco::JSON::Object q;
     q.set("token", token);
     q.set("client", clientHost(req.clientAddress));
@@ -311,6 +324,8 @@ void AuthRoutes::addTo(http::Router& router) const {
         setAuthError(res, out.status());
         return;
       }
+      // A confirmed (new) authenticator ends the account's sessions in the plugin (AU6).
+      if (std::string_view(step.action) == "activation_totp_confirm") self->sessions_.clear();
       // R1: an activation step counts as activity; the account id is not part of the answer.
       if ((*out)->has("account_id")) {
         (void)self->deps_.accounts->recordActivity((*out)->getValue<int64_t>("account_id"));

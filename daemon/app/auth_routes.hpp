@@ -8,7 +8,11 @@
 //   out, every one of these endpoints and every authenticated call answers 503
 //   SERVICE_UNAVAILABLE, never lets a request through.
 // - authenticate(): the session from `Authorization: Bearer TOKEN` or the
-//   `__Host-berichtd_session` cookie; UNAUTHORIZED (401) without a valid one.
+//   `__Host-berichtd_session` cookie; UNAUTHORIZED (401) without a valid one. A session the
+//   plugin confirmed is remembered for kSessionCacheTtl (SessionCache: real and platform time,
+//   never past its end); logout here forgets it at once, a confirmed authenticator (the
+//   end of a recovery, AU6) forgets all. Still fails
+//   closed: without a live `auth` worker even a remembered session answers 503.
 // - The client address the plugin's per-address limits use is the peer address of the TCP
 //   connection (no proxy header is trusted; docs/auth-plugin.md).
 // - Bodies carry passwords, codes and tokens: nothing of a body is logged or echoed.
@@ -25,6 +29,8 @@
 #include <string>
 
 #include "accounts/account_store.hpp"
+#include "app/session_cache.hpp"
+#include "core/clock.hpp"
 #include "http/router.hpp"
 
 namespace berichtd::app {
@@ -35,6 +41,7 @@ struct AuthRouteDeps {
   std::function<std::chrono::milliseconds()> timeout;
   std::function<std::string()> publicUrl;  // http.public_url: base of mailed links
   accounts::AccountStore* accounts = nullptr;
+  const Clock* clock = nullptr;  // the platform clock (session cache); system time when null
 };
 
 class AuthRoutes {
@@ -57,7 +64,11 @@ class AuthRoutes {
   Result<Poco::JSON::Object::Ptr> callAuth(const std::string& action,
                                            const Poco::JSON::Object& body) const;
 
+  static Status authUnavailable();
+
+  static constexpr std::chrono::milliseconds kSessionCacheTtl{1000};
   AuthRouteDeps deps_;
+  mutable SessionCache sessions_{kSessionCacheTtl};  // thread-safe
 };
 
 // Answers an auth error: status by code, Retry-After for LOGIN_LOCKED.

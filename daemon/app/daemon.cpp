@@ -130,6 +130,7 @@ Status Daemon::start(config::Config cfg) {
   };
   authDeps.publicUrl = [this] { return currentConfig()->http.publicUrl; };
   authDeps.accounts = accounts_.get();
+  authDeps.clock = clock_.get();
   authRoutes_ = std::make_unique<AuthRoutes>(std::move(authDeps));
 
   if (c.messages.masterKey) {

@@ -97,7 +97,15 @@ TEST(AuthFlow, FromAccountsCreateToLoginWithOathtoolCodesSessionsAndNoSecretAnyw
   EXPECT_EQ(a.get("/api/v1/me").status, 401);
   EXPECT_EQ(a.get("/api/v1/me", {{"Authorization", "Bearer not-a-session"}}).status, 401);
 
-  // Logout ends the session and clears the cookie.
+  // A second session, used (so the daemon remembers it), must not survive the recovery below.
+  auto second = a.post("/api/v1/login",
+                       loginBody(email, kPassword, oathtool(e.secret, e.lastStep + 3)));
+  ASSERT_EQ(second.status, 200) << second.body;
+  const std::string token2 = json(second.body)->getValue<std::string>("token");
+  e.seenSecrets.push_back(token2);
+  EXPECT_EQ(a.get("/api/v1/me", {{"Authorization", "Bearer " + token2}}).status, 200);
+
+  // Logout ends the session and clears the cookie — at once, though it was used a moment ago.
   auto out = httpRequest(a.daemon->url(), "POST", "/api/v1/logout", "",
                          {{"Authorization", "Bearer " + token}});
   EXPECT_EQ(out.status, 204);
@@ -111,6 +119,7 @@ TEST(AuthFlow, FromAccountsCreateToLoginWithOathtoolCodesSessionsAndNoSecretAnyw
   rec.set("recovery_code", e.recoveryCodes[3]);
   auto r = a.post("/api/v1/recovery", rec);
   ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(a.get("/api/v1/me", {{"Authorization", "Bearer " + token2}}).status, 200);
   const std::string newSecret = json(r.body)->getValue<std::string>("secret");
   const std::string recoveryToken = json(r.body)->getValue<std::string>("activation_token");
   e.seenSecrets.push_back(newSecret);
@@ -123,6 +132,8 @@ TEST(AuthFlow, FromAccountsCreateToLoginWithOathtoolCodesSessionsAndNoSecretAnyw
   confirm.set("code", oathtool(newSecret, unixNow() / 30));
   auto c = a.post("/api/v1/activation/totp/confirm", confirm);
   ASSERT_EQ(c.status, 200) << c.body;
+  // AU6: the new authenticator ended every session of the account, also one used a moment ago.
+  EXPECT_EQ(a.get("/api/v1/me", {{"Authorization", "Bearer " + token2}}).status, 401);
   auto fresh = json(c.body)->getArray("recovery_codes");
   ASSERT_TRUE(fresh);
   EXPECT_EQ(fresh->size(), 10u);
