@@ -122,14 +122,40 @@ int OutboxDispatcher::runOnce() {
   }
   if (jobs.empty()) return 0;
 
-  // Up to `concurrency_` jobs in flight at once; each outcome lands in its own slot.
+  // The pass as units: one job each, except `delivery.deliver` jobs, which go together as
+  // `deliver_batch` requests (one bus round trip and one plugin transaction for many) unless
+  // the service said it has no such action. Up to `concurrency_` units in flight at once; each
+  // job's outcome lands in its own slot.
   std::vector<Status> outcomes(jobs.size());
-  auto send = [&](std::size_t i) {
-    const Job& job = jobs[i];
-    if (serviceLive_ && !serviceLive_(job.service)) {
-      outcomes[i] = Status::error("SERVICE_UNAVAILABLE", "no live worker");
-      return;
+  struct Unit {
+    std::vector<std::size_t> jobs;
+    bool batch = false;
+  };
+  std::vector<Unit> units;
+  std::vector<std::size_t> deliveries;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (jobs[i].service == "delivery" && jobs[i].action == "deliver" && batchDelivery_.load()) {
+      deliveries.push_back(i);
+    } else {
+      units.push_back({{i}, false});
     }
+  }
+  if (!deliveries.empty()) {
+    // Enough units to keep `concurrency_` in flight, at most kDeliverBatch jobs each.
+    const std::size_t lanes = static_cast<std::size_t>(std::max(1, concurrency_));
+    const std::size_t size =
+        std::clamp<std::size_t>((deliveries.size() + lanes - 1) / lanes, 1, kDeliverBatch);
+    for (std::size_t at = 0; at < deliveries.size(); at += size) {
+      Unit u;
+      u.jobs.assign(
+          deliveries.begin() + static_cast<std::ptrdiff_t>(at),
+          deliveries.begin() + static_cast<std::ptrdiff_t>(std::min(deliveries.size(), at + size)));
+      u.batch = u.jobs.size() > 1;
+      units.push_back(std::move(u));
+    }
+  }
+  auto sendOne = [&](std::size_t i) {
+    const Job& job = jobs[i];
     Message m;
     m.service = job.service;
     m.action = job.action;
@@ -139,14 +165,43 @@ int OutboxDispatcher::runOnce() {
     Result<Message> reply = call_(std::move(m), callTimeout_);
     outcomes[i] = reply ? Status::ok() : reply.status();
   };
+  auto send = [&](const Unit& u) {
+    const Job& first = jobs[u.jobs.front()];
+    if (serviceLive_ && !serviceLive_(first.service)) {
+      for (std::size_t i : u.jobs)
+        outcomes[i] = Status::error("SERVICE_UNAVAILABLE", "no live worker");
+      return;
+    }
+    if (!u.batch) {
+      for (std::size_t i : u.jobs) sendOne(i);
+      return;
+    }
+    std::string body = "{\"deliveries\":[";
+    for (std::size_t k = 0; k < u.jobs.size(); ++k) body += (k ? "," : "") + jobs[u.jobs[k]].body;
+    body += "]}";
+    Message m;
+    m.service = "delivery";
+    m.action = "deliver_batch";
+    m.headers.emplace_back("idempotency-key", "batch:" + first.key);
+    m.headers.emplace_back("content-type", "application/json");
+    m.body = std::move(body);
+    Result<Message> reply = call_(std::move(m), callTimeout_);
+    if (!reply && reply.status().code() == "UNKNOWN_ACTION") {
+      // A delivery plugin without batches: one request per job from now on.
+      batchDelivery_.store(false);
+      for (std::size_t i : u.jobs) sendOne(i);
+      return;
+    }
+    for (std::size_t i : u.jobs) outcomes[i] = reply ? Status::ok() : reply.status();
+  };
   const std::size_t workers =
-      std::min(jobs.size(), static_cast<std::size_t>(std::max(1, concurrency_)));
-  if (workers == 1) {
-    for (std::size_t i = 0; i < jobs.size(); ++i) send(i);
+      std::min(units.size(), static_cast<std::size_t>(std::max(1, concurrency_)));
+  if (workers <= 1) {
+    for (const Unit& u : units) send(u);
   } else {
     std::atomic<std::size_t> next{0};
     auto drain = [&] {
-      for (std::size_t i = next++; i < jobs.size(); i = next++) send(i);
+      for (std::size_t i = next++; i < units.size(); i = next++) send(units[i]);
     };
     std::vector<std::thread> helpers;
     for (std::size_t w = 1; w < workers; ++w) helpers.emplace_back(drain);

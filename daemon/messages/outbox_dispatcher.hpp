@@ -3,8 +3,11 @@
 //
 // Contract
 // - runOnce(): every `pending` job whose next_attempt_at has come (oldest first, at most 100)
-//   is sent as one bus request (service, action, body; header `idempotency-key`), up to
-//   setConcurrency() of them in flight at once. Then every outcome of the pass is recorded in
+//   is sent as one bus request (service, action, body; header `idempotency-key`) — except that
+//   `delivery.deliver` jobs travel together, up to kDeliverBatch per `deliver_batch` request
+//   {"deliveries": [job body, …]} whose outcome is every one of its jobs' outcome (a service
+//   answering UNKNOWN_ACTION to it gets single `deliver` requests from then on) — with up to
+//   setConcurrency() requests in flight at once. Then every outcome of the pass is recorded in
 //   ONE transaction: a succeeded `deliver` job marks its inbox copy delivered and becomes `done`
 //   together. A crash (or a failed commit) before that re-runs the jobs, and the plugin and
 //   markDelivered() both ignore the repeat: at least once on the wire, exactly once visible.
@@ -71,6 +74,8 @@ class OutboxDispatcher {
   // How many jobs of a pass are in flight on the bus at once (messages.dispatch_concurrency);
   // set before start().
   void setConcurrency(int jobsInFlight) { concurrency_ = jobsInFlight; }
+  // Most `deliver` jobs one `deliver_batch` request carries.
+  static constexpr std::size_t kDeliverBatch = 50;
 
   void start(std::chrono::milliseconds pollInterval = std::chrono::milliseconds(500));
   void stop();
@@ -91,6 +96,7 @@ class OutboxDispatcher {
   RetryPolicy policy_;
   std::chrono::milliseconds callTimeout_;
   int concurrency_ = 1;
+  std::atomic<bool> batchDelivery_{true};  // false once `delivery` said UNKNOWN_ACTION
   std::mutex runMutex_;
   std::mutex wakeMutex_;
   std::condition_variable wakeCv_;

@@ -3,6 +3,7 @@
 // operator; and the back-off rule as a table.
 #include "messages/outbox_dispatcher.hpp"
 
+#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <condition_variable>
@@ -189,6 +190,43 @@ TEST_P(OutboxDispatcherTest, JobsOfAPassAreInFlightTogetherAndRecordedInOneGo) {
   EXPECT_EQ(done, kJobs);
   EXPECT_EQ(store_->list(recipient_, "inbox")->size(), static_cast<std::size_t>(kJobs));
   EXPECT_EQ(concurrent.runOnce(), 0);
+}
+
+TEST_P(OutboxDispatcherTest, DeliveriesTravelInBatchesAndFallBackToSingleRequests) {
+  for (int i = 0; i < 10; ++i) send();
+  dispatcher_->setConcurrency(2);  // 10 deliveries, 2 lanes: two batches of 5
+  EXPECT_EQ(dispatcher_->runOnce(), 10);
+  ASSERT_EQ(calls_.size(), 2u);
+  for (const auto& c : calls_) {
+    EXPECT_EQ(c.service, "delivery");
+    EXPECT_EQ(c.action, "deliver_batch");
+    auto o = Poco::JSON::Parser().parse(c.body).extract<Poco::JSON::Object::Ptr>();
+    ASSERT_TRUE(o->getArray("deliveries"));
+    EXPECT_EQ(o->getArray("deliveries")->size(), 5u);
+  }
+  EXPECT_EQ(store_->list(recipient_, "inbox")->size(), 10u);
+
+  // A batch that fails counts a failure for each of its jobs.
+  for (int i = 0; i < 4; ++i) send();
+  calls_.clear();
+  script_ = {Status::error("TIMEOUT", "x"), Status::error("TIMEOUT", "x")};
+  EXPECT_EQ(dispatcher_->runOnce(), 4);
+  EXPECT_EQ(calls_.size(), 2u);
+  EXPECT_EQ(store_->list(recipient_, "inbox")->size(), 10u);
+
+  // A delivery service without deliver_batch: single requests, at once and from then on.
+  clock_.set(clock_.now() + std::chrono::minutes(5));
+  calls_.clear();
+  dispatcher_->setConcurrency(1);  // one lane: the 4 retried jobs in one batch
+  script_ = {Status::error("UNKNOWN_ACTION", "no deliver_batch")};
+  EXPECT_EQ(dispatcher_->runOnce(), 4);
+  ASSERT_EQ(calls_.size(), 1u + 4u);  // the refused batch, then each job on its own
+  EXPECT_EQ(store_->list(recipient_, "inbox")->size(), 14u);
+  for (int i = 0; i < 3; ++i) send();
+  calls_.clear();
+  EXPECT_EQ(dispatcher_->runOnce(), 3);
+  ASSERT_EQ(calls_.size(), 3u);
+  for (const auto& c : calls_) EXPECT_EQ(c.action, "deliver");
 }
 
 TEST_P(OutboxDispatcherTest, ABacklogLongerThanOnePassDrainsAfterOneWake) {
