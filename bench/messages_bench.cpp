@@ -26,7 +26,7 @@
 // message, to tell work per message from waiting (lock, I/O, other load).
 // The last output line, MESSAGES_BENCH_JSON {...}, is a summary.
 //
-//   messages_bench [N messages, default 2000] [K client threads, default 4] [daemon args…]
+//   messages_bench [N messages, default 4000] [K client threads, default 8] [daemon args…]
 // Arguments after K go to the daemon (e.g. --set messages.dispatch_concurrency=8).
 #include <Poco/Data/LOB.h>
 #include <Poco/Data/SQLite/Connector.h>
@@ -203,8 +203,8 @@ double baseline(const std::string& path, const RowShape& shape, int n) {
 }  // namespace
 
 int run(int argc, char** argv) {
-  const int n = argc > 1 ? std::max(10, std::atoi(argv[1])) : 2000;
-  const int k = argc > 2 ? std::clamp(std::atoi(argv[2]), 1, 64) : 4;
+  const int n = argc > 1 ? std::max(10, std::atoi(argv[1])) : 4000;
+  const int k = argc > 2 ? std::clamp(std::atoi(argv[2]), 1, 64) : 8;
   Poco::Data::SQLite::Connector::registerConnector();
 
   AuthDaemon a(10, true, /*manualClock=*/false, false, "", {{"delivery-inbox", "{}"}},
