@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "accounts/validation.hpp"
+#include "billing/billing_rules.hpp"
 #include "http/errors.hpp"
 
 namespace berichtd::app {
@@ -28,10 +29,11 @@ Poco::JSON::Object accountJson(const accounts::Account& a) {
   return o;
 }
 
-// B3: billing_day = min(day of month of created_at, 28).
-int billingDay(const std::string& createdAt) {
-  int day = createdAt.size() >= 10 ? std::stoi(createdAt.substr(8, 2)) : 1;
-  return std::min(day, 28);
+// B3: billing_day = min(day of month of created_at, 28); null for an unreadable date.
+Poco::Dynamic::Var billingDay(const std::string& createdAt) {
+  auto created = billing::parseDate(createdAt.substr(0, 10));
+  if (!created) return Poco::Dynamic::Var();
+  return billing::billingDay(*created);
 }
 
 }  // namespace
