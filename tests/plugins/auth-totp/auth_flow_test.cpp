@@ -87,8 +87,10 @@ TEST(AuthFlow, FromAccountsCreateToLoginWithOathtoolCodesSessionsAndNoSecretAnyw
     EXPECT_NE(cookie.find(attr), std::string::npos) << attr << " in " << cookie;
   }
 
+  a.sql("UPDATE accounts SET created_at = '2019-05-31'");  // B3: the 31st bills on the 28th
   auto me = a.get("/api/v1/me", {{"Authorization", "Bearer " + token}});
   ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(json(me.body)->getValue<int>("billing_day"), 28);
   EXPECT_EQ(json(me.body)->getValue<std::string>("email"), email);
   EXPECT_EQ(json(me.body)->getValue<std::string>("agb_code"), "01234567");
   EXPECT_EQ(json(me.body)->getValue<std::string>("state"), "active");
