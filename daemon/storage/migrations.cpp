@@ -101,6 +101,14 @@ CREATE TABLE message_copies (
 );
 CREATE INDEX message_copies_box ON message_copies (account_id, box, message_id);
 )sql"},
+      // B8: invoice numbers without gaps, one counter row per year, advanced inside the
+      // transaction that stores the invoice (a database sequence would leave gaps on rollback).
+      {5, "invoice_counters", R"sql(
+CREATE TABLE invoice_counters (
+  year INTEGER PRIMARY KEY,
+  last_number {{BIGINT}} NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }
