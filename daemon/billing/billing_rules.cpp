@@ -3,21 +3,16 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/clock.hpp"
+
 namespace berichtd::billing {
 
 using namespace std::chrono;
 
 Result<Date> parseDate(const std::string& text) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  char tail = 0;
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-' ||
-      std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) {
-    return Status::error("DATE_INVALID", "a date must be YYYY-MM-DD, got '" + text + "'");
-  }
-  const Date out{year{y}, month{m}, day{d}};
-  if (!out.ok()) return Status::error("DATE_INVALID", "no such date: '" + text + "'");
-  return out;
+  if (auto out = parseIsoDate(text)) return *out;
+  return Status::error("DATE_INVALID", "a date must exist and be written YYYY-MM-DD, got '" +
+                                           text + "'");
 }
 
 std::string formatDate(Date d) {

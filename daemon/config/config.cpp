@@ -423,15 +423,21 @@ const std::vector<Section>& sections() {
     s.push_back(
         {"messages",
          {row("max_body_bytes", Type::Whole, &C::messages, &MessagesConfig::maxBodyBytes, 1, kGiB),
-          row("max_recipients", Type::Whole, &C::messages, &MessagesConfig::maxRecipients, 1, 10000),
+          row("max_recipients", Type::Whole, &C::messages, &MessagesConfig::maxRecipients, 1,
+              10000),
           row("master_key", Type::SecretRef, &C::messages, &MessagesConfig::masterKey),
-          row("idempotency_hours", Type::Whole, &C::messages, &MessagesConfig::idempotencyHours, 1, 24 * 365),
+          row("idempotency_hours", Type::Whole, &C::messages, &MessagesConfig::idempotencyHours, 1,
+              24 * 365),
           row("max_attempts", Type::Whole, &C::messages, &MessagesConfig::maxAttempts, 1, 1000),
           row("retry_base_ms", Type::Whole, &C::messages, &MessagesConfig::retryBaseMs, 1, 3600000),
           row("retry_max_ms", Type::Whole, &C::messages, &MessagesConfig::retryMaxMs, 1, 86400000),
-          row("dispatch_concurrency", Type::Whole, &C::messages, &MessagesConfig::dispatchConcurrency, 1, 64),
-          row("notify_by_mail", Type::Enum, &C::messages, &MessagesConfig::notifyByMail, 0, 0, {"true", "false"})}});
-    s.push_back({"activation", {row("deadline", Type::Iso8601, &C::activation, &ActivationConfig::deadline)}});
+          row("dispatch_concurrency", Type::Whole, &C::messages,
+              &MessagesConfig::dispatchConcurrency, 1, 64),
+          row("notify_by_mail", Type::Enum, &C::messages, &MessagesConfig::notifyByMail, 0, 0,
+              {"true", "false"})}});
+    s.push_back({"activation",
+                 {row("deadline", Type::Iso8601, &C::activation, &ActivationConfig::deadline)}});
+    s.push_back({"billing", {}});  // billing.tariffs is a list: parseTariffs()
     s.push_back({"log",
                  {row("level", Type::Enum, &C::log, &LogConfig::level, 0, 0,
                       {"debug", "information", "warning", "error"})}});
@@ -439,6 +445,72 @@ const std::vector<Section>& sections() {
     return s;
   }();
   return kSections;
+}
+
+// ---- billing ------------------------------------------------------------------------------
+
+// billing.tariffs: [{from: YYYY-MM-DD, monthly_excl_cents: N}, …], dates increasing (SPEC B1).
+// Every error points at the item or value it is about; the defaults stay unless all is right.
+void parseTariffs(Ctx& c, const Value& v, Config& cfg) {
+  const std::string path = "billing.tariffs";
+  if (v.kind != Value::Kind::Sequence || v.items.empty()) {
+    c.errors.add(v.pos, path +
+                            ": expected a list of {from: YYYY-MM-DD, monthly_excl_cents: N}, got " +
+                            kindName(v));
+    return;
+  }
+  std::vector<BillingConfig::Tariff> out;
+  bool ok = true;
+  for (std::size_t i = 0; i < v.items.size(); ++i) {
+    const Value& item = v.items[i];
+    const std::string itemPath = path + "[" + std::to_string(i) + "]";
+    if (item.kind != Value::Kind::Map) {
+      c.errors.add(
+          item.pos,
+          itemPath + ": expected {from: YYYY-MM-DD, monthly_excl_cents: N}, got " + kindName(item));
+      ok = false;
+      continue;
+    }
+    std::optional<std::string> from;
+    std::optional<long long> cents;
+    const Value* fromValue = nullptr;
+    for (std::size_t j = 0; j < item.entries.size(); ++j) {
+      const auto& [key, child] = item.entries[j];
+      if (key == "from") {
+        fromValue = &child;
+        auto text = scalarOf(c, itemPath + ".from", child, "a date YYYY-MM-DD");
+        if (text && !parseIsoDate(*text)) {
+          c.errors.add(child.pos, itemPath + ".from: '" + *text +
+                                      "' is not an existing date written YYYY-MM-DD");
+        } else if (text) {
+          from = *text;
+        }
+      } else if (key == "monthly_excl_cents") {
+        Field f{key, Type::Whole, 0, 1000000000, {}, {}, {}};
+        if (auto p = parseField(c, itemPath + "." + key, f, child)) cents = p->number;
+      } else {
+        c.errors.add(item.keyPos[j],
+                     unknownKeyMessage(itemPath, key, {"from", "monthly_excl_cents"}));
+        ok = false;
+      }
+    }
+    if (fromValue == nullptr) c.errors.add(item.pos, itemPath + ": 'from' is required");
+    const bool hasCents = std::any_of(item.entries.begin(), item.entries.end(), [](const auto& kv) {
+      return kv.first == "monthly_excl_cents";
+    });
+    if (!hasCents) c.errors.add(item.pos, itemPath + ": 'monthly_excl_cents' is required");
+    if (!from || !cents) {
+      ok = false;
+      continue;
+    }
+    if (!out.empty() && !(out.back().from < *from)) {  // same-width ISO dates sort as text
+      c.errors.add(fromValue->pos, itemPath + ".from: " + *from + " must come after " +
+                                       out.back().from + " (tariffs in increasing date order)");
+      ok = false;
+    }
+    out.push_back({*from, *cents});
+  }
+  if (ok) cfg.billing.tariffs = std::move(out);
 }
 
 // ---- plugins ------------------------------------------------------------------------------
@@ -612,6 +684,7 @@ void validate(Ctx& c, const Value& root, Config& cfg) {
     }
     std::vector<std::string> known;
     for (const auto& f : sec->fields) known.push_back(f.key);
+    if (name == "billing") known.push_back("tariffs");
     for (std::size_t j = 0; j < v.entries.size(); ++j) {
       const auto& [key, child] = v.entries[j];
       auto f = std::find_if(sec->fields.begin(), sec->fields.end(),
@@ -621,6 +694,8 @@ void validate(Ctx& c, const Value& root, Config& cfg) {
         if (auto p = parseField(c, name + "." + key, *f, child)) f->set(cfg, *p);
       } else if (name == "plugins") {
         parsePlugin(c, key, child, cfg);
+      } else if (name == "billing" && key == "tariffs") {
+        parseTariffs(c, child, cfg);
       } else {
         c.errors.add(v.keyPos[j], unknownKeyMessage(name, key, known));
       }
@@ -726,6 +801,8 @@ std::vector<SchemaRow> schema() {
       rows.push_back({s.name + "." + f.key, type, f.show(defaults)});
     }
   }
+  rows.push_back({"billing.tariffs", "list of {from: YYYY-MM-DD, monthly_excl_cents: 0-1000000000}",
+                  "[{from: 2026-01-01, monthly_excl_cents: 1350}]"});
   rows.push_back({"plugins.NAME.isolation", "thread|process", "thread"});
   rows.push_back({"plugins.NAME.service", "string", ""});
   rows.push_back({"plugins.NAME.workers", "whole number 1-64", "2"});

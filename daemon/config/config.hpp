@@ -73,6 +73,16 @@ struct ActivationConfig {
   std::string deadline = "2026-03-01T00:00:00+01:00";
 };
 
+struct BillingConfig {
+  // SPEC B1: the monthly price excl. VAT in cents from each date on (YYYY-MM-DD, increasing).
+  struct Tariff {
+    std::string from;
+    int64_t monthlyExclCents = 0;
+    bool operator==(const Tariff&) const = default;
+  };
+  std::vector<Tariff> tariffs = {{"2026-01-01", 1350}};
+};
+
 struct LogConfig {
   std::string level = "information";  // debug | information | warning | error
 };
@@ -101,6 +111,7 @@ struct Config {
   BusConfig bus;
   MessagesConfig messages;
   ActivationConfig activation;
+  BillingConfig billing;
   LogConfig log;
   PluginsConfig plugins;
 };

@@ -69,4 +69,18 @@ std::string formatIso8601(TimePoint t) {
   return Poco::DateTimeFormatter::format(Poco::Timestamp(us), "%Y-%m-%dT%H:%M:%S.%iZ");
 }
 
+std::optional<std::chrono::year_month_day> parseIsoDate(const std::string& text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  }
+  const int y = std::stoi(text.substr(0, 4));
+  const unsigned m = static_cast<unsigned>(std::stoi(text.substr(5, 2)));
+  const unsigned d = static_cast<unsigned>(std::stoi(text.substr(8, 2)));
+  const std::chrono::year_month_day out{std::chrono::year{y}, std::chrono::month{m},
+                                        std::chrono::day{d}};
+  if (!out.ok()) return std::nullopt;
+  return out;
+}
+
 }  // namespace berichtd

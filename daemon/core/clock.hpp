@@ -47,5 +47,7 @@ class ManualClock final : public Clock {
 std::optional<TimePoint> parseIso8601(const std::string& text);
 // UTC, "2026-03-01T00:00:00.000Z".
 std::string formatIso8601(TimePoint t);
+// A calendar date written exactly "YYYY-MM-DD" that exists (no 2026-02-29); nullopt otherwise.
+std::optional<std::chrono::year_month_day> parseIsoDate(const std::string& text);
 
 }  // namespace berichtd

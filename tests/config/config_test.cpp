@@ -66,6 +66,35 @@ TEST_P(InvalidConfig, ReportsExactErrors) {
 }
 
 const InvalidCase kInvalid[] = {
+    {"TariffsNotAList",
+     "billing:\n  tariffs: 1350\n",
+     {},
+     {"t.yaml:2:12: billing.tariffs: expected a list of {from: YYYY-MM-DD, monthly_excl_cents: N}, "
+      "got '1350'"}},
+    {"TariffBadDate",
+     "billing:\n  tariffs:\n    - {from: 2026-02-30, monthly_excl_cents: 1350}\n",
+     {},
+     {"t.yaml:3:14: billing.tariffs[0].from: '2026-02-30' is not an existing date written "
+      "YYYY-MM-DD"}},
+    {"TariffNegativePrice",
+     "billing:\n  tariffs:\n    - {from: 2026-01-01, monthly_excl_cents: -5}\n",
+     {},
+     {"t.yaml:3:46: billing.tariffs[0].monthly_excl_cents: -5 is out of range (0-1000000000)"}},
+    {"TariffsOutOfOrder",
+     "billing:\n  tariffs:\n    - {from: 2027-01-01, monthly_excl_cents: 1425}\n"
+     "    - {from: 2026-01-01, monthly_excl_cents: 1350}\n",
+     {},
+     {"t.yaml:4:14: billing.tariffs[1].from: 2026-01-01 must come after 2027-01-01 (tariffs in "
+      "increasing date order)"}},
+    {"TariffMissingPriceAndUnknownKey",
+     "billing:\n  tariffs:\n    - from: 2026-01-01\n      prijs: 1350\n",
+     {},
+     {"t.yaml:3:7: billing.tariffs[0]: 'monthly_excl_cents' is required",
+      "t.yaml:4:7: unknown key 'billing.tariffs[0].prijs'"}},
+    {"BillingUnknownKey",
+     "billing:\n  tarifs: []\n",
+     {},
+     {"t.yaml:2:3: unknown key 'billing.tarifs' (did you mean 'billing.tariffs'?)"}},
     {"UnknownSection",
      "htp:\n  listen: a:1\n",
      {},
@@ -520,6 +549,7 @@ TEST(ConfigFile, ShippedExampleIsValidAndHoldsTheDefaults) {
   EXPECT_EQ(c.messages.retryBaseMs, d.messages.retryBaseMs);
   EXPECT_EQ(c.messages.retryMaxMs, d.messages.retryMaxMs);
   EXPECT_EQ(c.messages.dispatchConcurrency, d.messages.dispatchConcurrency);
+  EXPECT_EQ(c.billing.tariffs, d.billing.tariffs);
   ASSERT_TRUE(c.messages.masterKey.has_value());
   EXPECT_EQ(c.activation.deadline, d.activation.deadline);
   ASSERT_EQ(c.plugins.entries.size(), 3u);
@@ -548,6 +578,19 @@ TEST(ConfigFile, ShippedExampleWithoutTokenFileNamesIt) {
        "plugins.auth-totp.secret_key={file: " + (dir.path() / "key").string() + "}"});
   ASSERT_TRUE(r.config.has_value()) << ::testing::PrintToString(errorStrings(r));
   EXPECT_EQ(r.config->admin.token->reveal(), "x");
+}
+
+TEST(ConfigLoad, TariffsAreReadInOrder) {
+  LoadResult r = parseConfig(
+      "billing:\n  tariffs:\n    - {from: 2026-01-01, monthly_excl_cents: 1350}\n"
+      "    - {from: 2027-01-01, monthly_excl_cents: 1425}\n",
+      "t.yaml", {});
+  ASSERT_TRUE(r.config.has_value()) << ::testing::PrintToString(errorStrings(r));
+  EXPECT_EQ(r.config->billing.tariffs,
+            (std::vector<BillingConfig::Tariff>{{"2026-01-01", 1350}, {"2027-01-01", 1425}}));
+  LoadResult d = parseConfig("", "t.yaml", {});
+  ASSERT_TRUE(d.config.has_value());
+  EXPECT_EQ(d.config->billing.tariffs, (std::vector<BillingConfig::Tariff>{{"2026-01-01", 1350}}));
 }
 
 TEST(ConfigSchema, RowsMatchStructDefaults) {
