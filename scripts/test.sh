@@ -2,7 +2,8 @@
 # Builds berichtd with warnings as errors and runs every test: unit tests, storage tests on
 # SQLite and on a throw-away PostgreSQL 15 cluster, daemon integration tests, the out-of-tree
 # SDK example, the systemd unit check and a build of the benchmarks. Then the same suite under
-# AddressSanitizer+UndefinedBehaviorSanitizer, and the unit tests under ThreadSanitizer.
+# AddressSanitizer+UndefinedBehaviorSanitizer, and the unit tests and the storage tests labelled
+# `concurrency` (group commit, invoice numbers, the outbox dispatcher) under ThreadSanitizer.
 # BERICHTD_TEST_SANITIZERS=0 skips the sanitizer passes (a quicker local loop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,8 +35,8 @@ if [[ "${BERICHTD_TEST_SANITIZERS:-1}" != "0" ]]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$build-asan" --output-on-failure -j2 --timeout 300 -E sdk_out_of_tree
 
-  echo "== unit tests under ThreadSanitizer"
+  echo "== unit and concurrency tests under ThreadSanitizer"
   configure_and_build "$build-tsan" -DBERICHTD_SANITIZE=thread
   TSAN_OPTIONS="suppressions=$PWD/tests/tsan.supp halt_on_error=1" \
-    ctest --test-dir "$build-tsan" --output-on-failure -j2 --timeout 300 -L unit
+    ctest --test-dir "$build-tsan" --output-on-failure -j2 --timeout 300 -L "unit|concurrency"
 fi
