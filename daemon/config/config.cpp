@@ -252,7 +252,35 @@ bool isSecretForm(const Value& v) {
 }
 
 // What a schema row accepts; the parsed result of a row is a Parsed.
-enum class Type { String, Whole, Enum, Listen, HttpUrl, StorageUrl, Iso8601, SecretRef };
+enum class Type {
+  String,
+  Whole,
+  Enum,
+  Listen,
+  HttpUrl,
+  StorageUrl,
+  Iso8601,
+  SecretRef,
+  KvkNumber,
+  VatNumber
+};
+
+// Empty means "not set"; otherwise 8 digits (Kamer van Koophandel).
+bool validKvk(const std::string& s) {
+  return s.empty() || (s.size() == 8 && std::all_of(s.begin(), s.end(), [](char ch) {
+                         return ch >= '0' && ch <= '9';
+                       }));
+}
+
+// Empty means "not set"; otherwise a Dutch VAT identification number: NL, 9 digits, B, 2 digits.
+bool validVatNumber(const std::string& s) {
+  if (s.empty()) return true;
+  if (s.size() != 14 || s.rfind("NL", 0) != 0 || s[11] != 'B') return false;
+  for (std::size_t i : {2u, 3u, 4u, 5u, 6u, 7u, 8u, 9u, 10u, 12u, 13u}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
 
 struct Parsed {
   std::string text;
@@ -334,6 +362,19 @@ std::optional<Parsed> parseField(Ctx& c, const std::string& path, const Field& f
                      path + ": must start with sqlite:// or postgresql:// (got " +
                          (scheme.empty() ? std::string("no scheme") : "scheme '" + scheme + "'") +
                          ")");
+        return std::nullopt;
+      }
+      break;
+    case Type::KvkNumber:
+      if (!validKvk(out.text)) {
+        c.errors.add(v.pos, path + ": expected a KvK number of 8 digits, got '" + out.text + "'");
+        return std::nullopt;
+      }
+      break;
+    case Type::VatNumber:
+      if (!validVatNumber(out.text)) {
+        c.errors.add(v.pos, path + ": expected a Dutch VAT number like NL123456789B01, got '" +
+                                out.text + "'");
         return std::nullopt;
       }
       break;
@@ -437,7 +478,15 @@ const std::vector<Section>& sections() {
               {"true", "false"})}});
     s.push_back({"activation",
                  {row("deadline", Type::Iso8601, &C::activation, &ActivationConfig::deadline)}});
-    s.push_back({"billing", {}});  // billing.tariffs is a list: parseTariffs()
+    // billing.tariffs is a list: parseTariffs().
+    s.push_back(
+        {"billing",
+         {row("supplier_name", Type::String, &C::billing, &BillingConfig::supplierName),
+          row("supplier_address", Type::String, &C::billing, &BillingConfig::supplierAddress),
+          row("supplier_kvk", Type::KvkNumber, &C::billing, &BillingConfig::supplierKvk),
+          row("supplier_vat_number", Type::VatNumber, &C::billing,
+              &BillingConfig::supplierVatNumber),
+          row("invoice_font", Type::String, &C::billing, &BillingConfig::invoiceFont)}});
     s.push_back({"log",
                  {row("level", Type::Enum, &C::log, &LogConfig::level, 0, 0,
                       {"debug", "information", "warning", "error"})}});
@@ -785,9 +834,16 @@ LoadResult loadConfigFile(const std::string& path, const std::vector<std::string
 }
 
 std::vector<SchemaRow> schema() {
-  static const char* const kTypeNames[] = {"string",    "whole number",    "enum",
-                                           "host:port", "http(s) URL",     "storage URL",
-                                           "ISO 8601",  "secret reference"};
+  static const char* const kTypeNames[] = {"string",
+                                           "whole number",
+                                           "enum",
+                                           "host:port",
+                                           "http(s) URL",
+                                           "storage URL",
+                                           "ISO 8601",
+                                           "secret reference",
+                                           "KvK number (8 digits)",
+                                           "Dutch VAT number (NL123456789B01)"};
   Config defaults;
   std::vector<SchemaRow> rows;
   for (const auto& s : sections()) {

@@ -81,6 +81,13 @@ struct BillingConfig {
     bool operator==(const Tariff&) const = default;
   };
   std::vector<Tariff> tariffs = {{"2026-01-01", 1350}};
+  // The supplier on every invoice (B8; Wet OB art. 35a). Empty until configured.
+  std::string supplierName;
+  std::string supplierAddress;    // lines separated by "\n"
+  std::string supplierKvk;        // 8 digits
+  std::string supplierVatNumber;  // NL123456789B01
+  // TrueType font embedded in invoice PDFs (Debian fonts-dejavu-core); its -Bold beside it.
+  std::string invoiceFont = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 };
 
 struct LogConfig {

@@ -91,6 +91,15 @@ const InvalidCase kInvalid[] = {
      {},
      {"t.yaml:3:7: billing.tariffs[0]: 'monthly_excl_cents' is required",
       "t.yaml:4:7: unknown key 'billing.tariffs[0].prijs'"}},
+    {"SupplierKvk",
+     "billing:\n  supplier_kvk: \"1234\"\n",
+     {},
+     {"t.yaml:2:17: billing.supplier_kvk: expected a KvK number of 8 digits, got '1234'"}},
+    {"SupplierVatNumber",
+     "billing:\n  supplier_vat_number: NL12345678B01\n",
+     {},
+     {"t.yaml:2:24: billing.supplier_vat_number: expected a Dutch VAT number like "
+      "NL123456789B01, got 'NL12345678B01'"}},
     {"BillingUnknownKey",
      "billing:\n  tarifs: []\n",
      {},
@@ -550,6 +559,8 @@ TEST(ConfigFile, ShippedExampleIsValidAndHoldsTheDefaults) {
   EXPECT_EQ(c.messages.retryMaxMs, d.messages.retryMaxMs);
   EXPECT_EQ(c.messages.dispatchConcurrency, d.messages.dispatchConcurrency);
   EXPECT_EQ(c.billing.tariffs, d.billing.tariffs);
+  EXPECT_EQ(c.billing.invoiceFont, d.billing.invoiceFont);
+  EXPECT_EQ(c.billing.supplierKvk, d.billing.supplierKvk);
   ASSERT_TRUE(c.messages.masterKey.has_value());
   EXPECT_EQ(c.activation.deadline, d.activation.deadline);
   ASSERT_EQ(c.plugins.entries.size(), 3u);
@@ -588,6 +599,14 @@ TEST(ConfigLoad, TariffsAreReadInOrder) {
   ASSERT_TRUE(r.config.has_value()) << ::testing::PrintToString(errorStrings(r));
   EXPECT_EQ(r.config->billing.tariffs,
             (std::vector<BillingConfig::Tariff>{{"2026-01-01", 1350}, {"2027-01-01", 1425}}));
+  LoadResult s = parseConfig(
+      "billing:\n  supplier_name: ZilliZ B.V.\n  supplier_kvk: \"12345678\"\n"
+      "  supplier_vat_number: NL001234567B01\n",
+      "t.yaml", {});
+  ASSERT_TRUE(s.config.has_value()) << ::testing::PrintToString(errorStrings(s));
+  EXPECT_EQ(s.config->billing.supplierName, "ZilliZ B.V.");
+  EXPECT_EQ(s.config->billing.supplierKvk, "12345678");
+  EXPECT_EQ(s.config->billing.supplierVatNumber, "NL001234567B01");
   LoadResult d = parseConfig("", "t.yaml", {});
   ASSERT_TRUE(d.config.has_value());
   EXPECT_EQ(d.config->billing.tariffs, (std::vector<BillingConfig::Tariff>{{"2026-01-01", 1350}}));
