@@ -10,6 +10,8 @@
 #include <cmath>
 #include <random>
 #include <thread>
+#include <tuple>
+#include <utility>
 
 #include "core/logging.hpp"
 #include "storage/sql_run.hpp"
@@ -21,10 +23,22 @@ namespace {
 using namespace Poco::Data::Keywords;
 
 struct Job {
-  Poco::Int64 id = 0;
+  int64_t id = 0;
   std::string service, action, key, body;
   int attempts = 0;
+  int64_t messageId = 0, recipientId = 0;  // a `deliver` job's target (deliverTarget)
 };
+
+// The inbox copy a `deliver` job body {"message_id", "recipient_id"} is about; 0, 0 when the
+// body does not say (the job then changes no copy).
+std::pair<int64_t, int64_t> deliverTarget(const std::string& body) {
+  try {
+    auto o = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+    return {o->getValue<int64_t>("message_id"), o->getValue<int64_t>("recipient_id")};
+  } catch (...) {
+    return {0, 0};
+  }
+}
 
 double jitter() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -95,24 +109,21 @@ int OutboxDispatcher::runOnce() {
   // A read: selecting due jobs takes no write lock (one dispatcher per database, see header).
   Status s = db_.read([&](Poco::Data::Session& tx) {
     std::string at = nowText;
-    Poco::Data::Statement select(tx);
-    select << db_.sql(
+    const auto due = storage::runSql(
+        db_, tx,
         "SELECT id, service, action, idempotency_key, body, attempts FROM outbox "
-        "WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 100"),
-        use(at), now;
-    Poco::Data::RecordSet rows(select);
-    for (bool more = rows.moveFirst(); more; more = rows.moveNext()) {
+        "WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 100",
+        {at});
+    for (const auto& row : due.rows) {
       Job j;
-      j.id = rows.value(0).convert<Poco::Int64>();
-      j.service = rows.value(1).convert<std::string>();
-      j.action = rows.value(2).convert<std::string>();
-      j.key = rows.value(3).convert<std::string>();
-      if (!rows.value(4).isEmpty()) {
-        const Poco::Dynamic::Var cell = rows.value(4);  // keep the value alive while reading it
-        const auto& blob = cell.extract<Poco::Data::BLOB>();
-        j.body.assign(reinterpret_cast<const char*>(blob.rawContent()), blob.size());
-      }
-      j.attempts = rows.value(5).convert<int>();
+      j.id = row[0].intOr(0);
+      j.service = row[1].textOr("");
+      j.action = row[2].textOr("");
+      j.key = row[3].textOr("");
+      j.body = row[4].textOr("");
+      j.attempts = static_cast<int>(row[5].intOr(0));
+      // Parsed here, not in the outcome transaction below: that one runs on the single writer.
+      if (j.action == "deliver") std::tie(j.messageId, j.recipientId) = deliverTarget(j.body);
       jobs.push_back(std::move(j));
     }
   });
@@ -221,15 +232,7 @@ int OutboxDispatcher::runOnce() {
     failures.clear();
     for (std::size_t i = 0; i < jobs.size(); ++i) {
       const Job& job = jobs[i];
-      int64_t messageId = 0, recipientId = 0;
-      if (job.action == "deliver") {
-        try {
-          auto o = Poco::JSON::Parser().parse(job.body).extract<Poco::JSON::Object::Ptr>();
-          messageId = o->getValue<int64_t>("message_id");
-          recipientId = o->getValue<int64_t>("recipient_id");
-        } catch (...) {
-        }
-      }
+      const int64_t messageId = job.messageId, recipientId = job.recipientId;
       const int64_t id = job.id;
       const int attempts = job.attempts + 1;
       if (outcomes[i]) {
@@ -311,19 +314,12 @@ Status OutboxDispatcher::replay(int64_t id) {
     tx << db_.sql("SELECT body FROM outbox WHERE id = ? AND action = 'deliver'"), into(blobs),
         use(job), now;
     for (const auto& b : blobs) {
-      try {
-        auto o = Poco::JSON::Parser()
-                     .parse(std::string(reinterpret_cast<const char*>(b.rawContent()), b.size()))
-                     .extract<Poco::JSON::Object::Ptr>();
-        Poco::Int64 msg = o->getValue<int64_t>("message_id"),
-                    rcpt = o->getValue<int64_t>("recipient_id");
-        tx << db_.sql(
-            "UPDATE message_copies SET state = 'pending' WHERE message_id = ? AND account_id = ? "
-            "AND "
-            "box = 'inbox' AND state = 'dead'"),
-            use(msg), use(rcpt), now;
-      } catch (const Poco::Exception&) {
-      }
+      const auto [msg, rcpt] =
+          deliverTarget(std::string(reinterpret_cast<const char*>(b.rawContent()), b.size()));
+      (void)storage::runSql(db_, tx,
+                            "UPDATE message_copies SET state = 'pending' WHERE message_id = ? AND "
+                            "account_id = ? AND box = 'inbox' AND state = 'dead'",
+                            {msg, rcpt});
     }
   });
   if (!s) return s;

@@ -413,6 +413,8 @@ Status Database::read(const std::function<void(Poco::Data::Session&)>& work) {
       healthy = true;
     } catch (const std::exception& e) {
       result = errorStatus(e, "read on " + describe() + " failed");
+    } catch (...) {  // whatever work threw, the reader is closed and counted back
+      result = Status::error("STORAGE_ERROR", "read on " + describe() + " failed");
     }
     returnReader(std::move(reader), healthy);
     return result;

@@ -13,7 +13,8 @@
 //   that throws rolls back only its own savepoint: other work of the same group still commits.
 //   If the group's transaction itself fails (BEGIN, COMMIT, or an error that makes SQLite abort
 //   the whole transaction), every work of the group that had not been answered gets that error;
-//   nothing of it is committed, so a caller never hears "ok" for work that was lost.
+//   nothing of it is committed, so a caller never hears "ok" for work that was lost — which is
+//   what lets a 202 mean "committed" (SPEC D3).
 // - Work runs strictly in arrival order, one at a time; at most kMaxGroup per transaction.
 // - run() called from inside a work (on the writer thread) runs the inner work at once in a
 //   nested savepoint of the same transaction (no deadlock).
