@@ -478,7 +478,7 @@ const std::vector<Section>& sections() {
               {"true", "false"})}});
     s.push_back({"activation",
                  {row("deadline", Type::Iso8601, &C::activation, &ActivationConfig::deadline)}});
-    // billing.tariffs is a list: parseTariffs().
+    // billing.tariffs and billing.retry_days are lists: parseTariffs(), parseRetryDays().
     s.push_back(
         {"billing",
          {row("supplier_name", Type::String, &C::billing, &BillingConfig::supplierName),
@@ -486,7 +486,9 @@ const std::vector<Section>& sections() {
           row("supplier_kvk", Type::KvkNumber, &C::billing, &BillingConfig::supplierKvk),
           row("supplier_vat_number", Type::VatNumber, &C::billing,
               &BillingConfig::supplierVatNumber),
-          row("invoice_font", Type::String, &C::billing, &BillingConfig::invoiceFont)}});
+          row("invoice_font", Type::String, &C::billing, &BillingConfig::invoiceFont),
+          row("provider", Type::String, &C::billing, &BillingConfig::provider),
+          row("run_hour", Type::Whole, &C::billing, &BillingConfig::runHour, 0, 23)}});
     s.push_back({"log",
                  {row("level", Type::Enum, &C::log, &LogConfig::level, 0, 0,
                       {"debug", "information", "warning", "error"})}});
@@ -560,6 +562,26 @@ void parseTariffs(Ctx& c, const Value& v, Config& cfg) {
     out.push_back({*from, *cents});
   }
   if (ok) cfg.billing.tariffs = std::move(out);
+}
+
+// billing.retry_days: [N, …] (B7), each 1-60 days; an empty list means no automatic retry.
+void parseRetryDays(Ctx& c, const Value& v, Config& cfg) {
+  const std::string path = "billing.retry_days";
+  if (v.kind != Value::Kind::Sequence) {
+    c.errors.add(v.pos, path + ": expected a list of whole numbers of days, got " + kindName(v));
+    return;
+  }
+  std::vector<int> out;
+  bool ok = true;
+  for (std::size_t i = 0; i < v.items.size(); ++i) {
+    Field f{"retry_days", Type::Whole, 1, 60, {}, {}, {}};
+    if (auto p = parseField(c, path + "[" + std::to_string(i) + "]", f, v.items[i])) {
+      out.push_back(static_cast<int>(p->number));
+    } else {
+      ok = false;
+    }
+  }
+  if (ok) cfg.billing.retryDays = std::move(out);
 }
 
 // ---- plugins ------------------------------------------------------------------------------
@@ -733,7 +755,10 @@ void validate(Ctx& c, const Value& root, Config& cfg) {
     }
     std::vector<std::string> known;
     for (const auto& f : sec->fields) known.push_back(f.key);
-    if (name == "billing") known.push_back("tariffs");
+    if (name == "billing") {
+      known.push_back("tariffs");
+      known.push_back("retry_days");
+    }
     for (std::size_t j = 0; j < v.entries.size(); ++j) {
       const auto& [key, child] = v.entries[j];
       auto f = std::find_if(sec->fields.begin(), sec->fields.end(),
@@ -745,6 +770,8 @@ void validate(Ctx& c, const Value& root, Config& cfg) {
         parsePlugin(c, key, child, cfg);
       } else if (name == "billing" && key == "tariffs") {
         parseTariffs(c, child, cfg);
+      } else if (name == "billing" && key == "retry_days") {
+        parseRetryDays(c, child, cfg);
       } else {
         c.errors.add(v.keyPos[j], unknownKeyMessage(name, key, known));
       }
@@ -859,6 +886,7 @@ std::vector<SchemaRow> schema() {
   }
   rows.push_back({"billing.tariffs", "list of {from: YYYY-MM-DD, monthly_excl_cents: 0-1000000000}",
                   "[{from: 2026-01-01, monthly_excl_cents: 1350}]"});
+  rows.push_back({"billing.retry_days", "list of whole numbers 1-60", "[8, 8, 8]"});
   rows.push_back({"plugins.NAME.isolation", "thread|process", "thread"});
   rows.push_back({"plugins.NAME.service", "string", ""});
   rows.push_back({"plugins.NAME.workers", "whole number 1-64", "2"});

@@ -88,6 +88,13 @@ struct BillingConfig {
   std::string supplierVatNumber;  // NL123456789B01
   // TrueType font embedded in invoice PDFs (Debian fonts-dejavu-core); its -Bold beside it.
   std::string invoiceFont = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  // B7: days after a failed or charged-back debit before each new attempt; after the last the
+  // invoice stays open for the operator. Seed silent; decision (docs/billing.md).
+  std::vector<int> retryDays = {8, 8, 8};
+  // The {provider} of the webhook URL the provider is given: /api/v1/webhooks/{provider}.
+  std::string provider = "mollie";
+  // The scheduler's daily billing run starts at this hour (Europe/Amsterdam, platform clock).
+  int runHour = 6;
 };
 
 struct LogConfig {

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "storage/outbox.hpp"
 #include "storage/sql_run.hpp"
 
 namespace berichtd::messages {
@@ -34,18 +35,13 @@ std::string aad(int64_t messageId, int64_t accountId, const std::string& box, co
          field;
 }
 
-// One outbox job, due at once. Retry times are real time (the dispatcher's clock), not the
-// platform calendar, so a rehearsal clock set ahead or standing still never stalls deliveries.
-// ON CONFLICT keeps a job's key unique without failing a repeat (releaseHeld).
+// One outbox job, due at once (storage::enqueueOutboxJob). Retry times are real time (the
+// dispatcher's clock), not the platform calendar, so a rehearsal clock set ahead or standing
+// still never stalls deliveries. A repeat of a key is ignored (releaseHeld).
 void enqueue(const storage::Database& db, Poco::Data::Session& tx, std::string service,
              std::string action, std::string key, const std::string& json, std::string createdAt) {
-  (void)storage::runSql(
-      db, tx,
-      "INSERT INTO outbox (service, action, idempotency_key, headers, body, state, attempts, "
-      "next_attempt_at, created_at) VALUES (?, ?, ?, '{}', ?, 'pending', 0, "
-      "'1970-01-01T00:00:00.000Z', ?) ON CONFLICT (idempotency_key) DO NOTHING",
-      {std::move(service), std::move(action), std::move(key), SqlValue::blob(json),
-       std::move(createdAt)});
+  storage::enqueueOutboxJob(db, tx, std::move(service), std::move(action), std::move(key), json,
+                            std::move(createdAt));
 }
 
 std::string deliverJson(int64_t messageId, int64_t recipientId) {

@@ -138,6 +138,7 @@ int OutboxDispatcher::runOnce() {
   // the service said it has no such action. Up to `concurrency_` units in flight at once; each
   // job's outcome lands in its own slot.
   std::vector<Status> outcomes(jobs.size());
+  std::vector<std::string> replies(jobs.size());  // single (non-batch) jobs only
   struct Unit {
     std::vector<std::size_t> jobs;
     bool batch = false;
@@ -175,6 +176,7 @@ int OutboxDispatcher::runOnce() {
     m.body = job.body;
     Result<Message> reply = call_(std::move(m), callTimeout_);
     outcomes[i] = reply ? Status::ok() : reply.status();
+    if (reply) replies[i] = std::move(reply->body);
   };
   auto send = [&](const Unit& u) {
     const Job& first = jobs[u.jobs.front()];
@@ -237,6 +239,8 @@ int OutboxDispatcher::runOnce() {
       const int attempts = job.attempts + 1;
       if (outcomes[i]) {
         if (job.action == "deliver") store_.markDelivered(tx, messageId, recipientId);
+        if (replyHook_ && job.service != "delivery")
+          replyHook_(tx, job.service, job.action, job.key, replies[i]);
         (void)storage::runSql(
             db_, tx, "UPDATE outbox SET state = 'done', attempts = ? WHERE id = ?", {attempts, id});
         continue;

@@ -71,6 +71,14 @@ class OutboxDispatcher {
   void setServiceLive(std::function<bool(const std::string&)> live) {
     serviceLive_ = std::move(live);
   }
+  // Called for every job that succeeded, inside the transaction that records the pass's
+  // outcomes, with the service's reply body: work that answers with something to keep (the
+  // payment id a `billing` provider gave a charge) stores it together with the job `done`.
+  // It must not throw for a reply it does not understand (log and ignore instead).
+  using ReplyHook = std::function<void(Poco::Data::Session& tx, const std::string& service,
+                                       const std::string& action, const std::string& key,
+                                       const std::string& reply)>;
+  void setReplyHook(ReplyHook hook) { replyHook_ = std::move(hook); }
   // How many jobs of a pass are in flight on the bus at once (messages.dispatch_concurrency);
   // set before start().
   void setConcurrency(int jobsInFlight) { concurrency_ = jobsInFlight; }
@@ -93,6 +101,7 @@ class OutboxDispatcher {
   MessageStore& store_;
   Call call_;
   std::function<bool(const std::string&)> serviceLive_;
+  ReplyHook replyHook_;
   RetryPolicy policy_;
   std::chrono::milliseconds callTimeout_;
   int concurrency_ = 1;

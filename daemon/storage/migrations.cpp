@@ -109,6 +109,90 @@ CREATE TABLE invoice_counters (
   last_number {{BIGINT}} NOT NULL
 );
 )sql"},
+      // Billing (SPEC B3-B8, AC3; docs/billing.md "Storage"). A mandate and its verification
+      // charge are written BEFORE the provider is called; an invoice is unique per (account,
+      // period start) and its charge per idempotency key, so a billing run that is killed and
+      // run again charges no period twice and skips none. Invoices keep every printed field
+      // (supplier by snapshot id), so the PDF rendered later is the invoice as issued.
+      {6, "billing", R"sql(
+CREATE TABLE billing_customers (
+  account_id {{BIGINT}} PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  customer_id TEXT NOT NULL
+);
+CREATE TABLE billing_mandates (
+  account_id {{BIGINT}} PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  reference TEXT NOT NULL UNIQUE,
+  provider_mandate_id TEXT,
+  account_holder TEXT NOT NULL,
+  billing_address TEXT NOT NULL,
+  iban_sealed TEXT NOT NULL,
+  iban_masked TEXT NOT NULL,
+  consent_at TEXT NOT NULL,
+  consent_client TEXT NOT NULL,
+  consent_text_version TEXT NOT NULL,
+  state TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE billing_subscriptions (
+  account_id {{BIGINT}} PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  billing_day INTEGER NOT NULL,
+  next_period_start TEXT NOT NULL,
+  activated_on TEXT NOT NULL
+);
+CREATE INDEX billing_subscriptions_due ON billing_subscriptions (next_period_start);
+CREATE TABLE billing_suppliers (
+  id {{ID}},
+  name TEXT NOT NULL,
+  address TEXT NOT NULL,
+  kvk TEXT NOT NULL,
+  vat_number TEXT NOT NULL,
+  UNIQUE (name, address, kvk, vat_number)
+);
+CREATE TABLE invoices (
+  id {{ID}},
+  account_id {{BIGINT}} NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  number TEXT NOT NULL UNIQUE,
+  issued_on TEXT NOT NULL,
+  period_start TEXT NOT NULL,
+  period_last_day TEXT NOT NULL,
+  amount_excl_cents {{BIGINT}} NOT NULL,
+  vat_percent INTEGER NOT NULL,
+  vat_cents {{BIGINT}} NOT NULL,
+  supplier_id {{BIGINT}} REFERENCES billing_suppliers(id),
+  customer_name TEXT NOT NULL,
+  customer_address TEXT NOT NULL,
+  state TEXT NOT NULL,
+  paid_at TEXT,
+  source TEXT NOT NULL,
+  pdf {{BLOB}},
+  UNIQUE (account_id, period_start)
+);
+CREATE TABLE billing_charges (
+  id {{ID}},
+  account_id {{BIGINT}} NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  invoice_id {{BIGINT}} REFERENCES invoices(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  amount_cents {{BIGINT}} NOT NULL,
+  payment_id TEXT UNIQUE,
+  status TEXT NOT NULL,
+  charged_back_cents {{BIGINT}} NOT NULL DEFAULT 0,
+  failure_reason TEXT,
+  retry_on TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX billing_charges_retry ON billing_charges (retry_on);
+CREATE INDEX billing_charges_account ON billing_charges (account_id, kind);
+CREATE TABLE billing_runs (
+  day TEXT PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  invoices {{BIGINT}} NOT NULL DEFAULT 0,
+  charges {{BIGINT}} NOT NULL DEFAULT 0
+);
+)sql"},
   };
   return kMigrations;
 }

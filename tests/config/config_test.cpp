@@ -91,6 +91,19 @@ const InvalidCase kInvalid[] = {
      {},
      {"t.yaml:3:7: billing.tariffs[0]: 'monthly_excl_cents' is required",
       "t.yaml:4:7: unknown key 'billing.tariffs[0].prijs'"}},
+    {"RetryDaysNotAList",
+     "billing:\n  retry_days: 8\n",
+     {},
+     {"t.yaml:2:15: billing.retry_days: expected a list of whole numbers of days, got '8'"}},
+    {"RetryDayOutOfRange",
+     "billing:\n  retry_days: [8, 0, 90]\n",
+     {},
+     {"t.yaml:2:19: billing.retry_days[1]: 0 is out of range (1-60)",
+      "t.yaml:2:22: billing.retry_days[2]: 90 is out of range (1-60)"}},
+    {"RunHourOutOfRange",
+     "billing:\n  run_hour: 24\n",
+     {},
+     {"t.yaml:2:13: billing.run_hour: 24 is out of range (0-23)"}},
     {"SupplierKvk",
      "billing:\n  supplier_kvk: \"1234\"\n",
      {},
@@ -589,6 +602,23 @@ TEST(ConfigFile, ShippedExampleWithoutTokenFileNamesIt) {
        "plugins.auth-totp.secret_key={file: " + (dir.path() / "key").string() + "}"});
   ASSERT_TRUE(r.config.has_value()) << ::testing::PrintToString(errorStrings(r));
   EXPECT_EQ(r.config->admin.token->reveal(), "x");
+}
+
+TEST(ConfigLoad, RetryDaysProviderAndRunHour) {
+  LoadResult r = parseConfig(
+      "billing:\n  retry_days: [3, 5]\n  provider: sepa\n  run_hour: 2\n", "t.yaml", {});
+  ASSERT_TRUE(r.config.has_value()) << ::testing::PrintToString(errorStrings(r));
+  EXPECT_EQ(r.config->billing.retryDays, (std::vector<int>{3, 5}));
+  EXPECT_EQ(r.config->billing.provider, "sepa");
+  EXPECT_EQ(r.config->billing.runHour, 2);
+  LoadResult none = parseConfig("billing:\n  retry_days: []\n", "t.yaml", {});
+  ASSERT_TRUE(none.config.has_value());
+  EXPECT_TRUE(none.config->billing.retryDays.empty());
+  LoadResult d = parseConfig("", "t.yaml", {});
+  ASSERT_TRUE(d.config.has_value());
+  EXPECT_EQ(d.config->billing.retryDays, (std::vector<int>{8, 8, 8}));
+  EXPECT_EQ(d.config->billing.provider, "mollie");
+  EXPECT_EQ(d.config->billing.runHour, 6);
 }
 
 TEST(ConfigLoad, TariffsAreReadInOrder) {
