@@ -62,23 +62,24 @@ class FakeMollie {
   struct Answer {
     int status = 0;
     std::string body;
+    std::string location;
   };
-  Answer send(const std::string& method, const std::string& path,
-              const std::string& json = {}) const {
+  Answer send(const std::string& method, const std::string& path, const std::string& body = {},
+              const std::string& contentType = "application/json") const {
     Poco::Net::HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(port_));
     s.setTimeout(Poco::Timespan(10, 0));
     Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     if (method == "POST") {
-      req.setContentType("application/json");
-      req.setContentLength(static_cast<std::streamsize>(json.size()));
-      s.sendRequest(req) << json;
+      req.setContentType(contentType);
+      req.setContentLength(static_cast<std::streamsize>(body.size()));
+      s.sendRequest(req) << body;
     } else {
       s.sendRequest(req);
     }
     Poco::Net::HTTPResponse res;
     std::ostringstream out;
     Poco::StreamCopier::copyStream(s.receiveResponse(res), out);
-    return {static_cast<int>(res.getStatus()), out.str()};
+    return {static_cast<int>(res.getStatus()), out.str(), res.get("Location", "")};
   }
   // POST /_test/…: fails the test unless the fake accepted the change.
   void control(const std::string& path, const std::string& json) const {

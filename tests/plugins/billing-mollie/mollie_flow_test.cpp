@@ -200,6 +200,46 @@ TEST_F(MollieFlow, FirstPaymentOpensACheckoutAndBeingPaidGivesAMandate) {
   EXPECT_EQ(countRequests("POST", "/v2/payments", "first-7"), 1);
 }
 
+TEST_F(MollieFlow, TheCheckoutPagePaysOrCancelsAndRedirectsBack) {
+  const std::string c = customer();
+  auto first = firstPayment(c, "http://127.0.0.1:1/wh");
+  const std::string id = first->getValue<std::string>("payment_id");
+  const std::string path = "/checkout/" + id;
+  auto page = fake_.send("GET", path);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("Betalen"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("Annuleren"), std::string::npos);
+  EXPECT_NE(page.body.find("action=\"" + path + "\""), std::string::npos);
+  EXPECT_NE(page.body.find("13,50"), std::string::npos);
+  auto pay = fake_.send("POST", path, "action=paid", "application/x-www-form-urlencoded");
+  EXPECT_EQ(pay.status, 303);
+  EXPECT_EQ(pay.location, "https://berichtd.example.nl/betaald");
+  auto paid = payment(id);
+  EXPECT_EQ(paid->getValue<std::string>("status"), "paid");
+  EXPECT_FALSE(paid->isNull("mandate_id"));
+  EXPECT_TRUE(recurring(c, "after-checkout").isOk());
+
+  const std::string other = customer();
+  auto second = firstPayment(other, "http://127.0.0.1:1/wh");
+  const std::string id2 = second->getValue<std::string>("payment_id");
+  auto cancel = fake_.send("POST", "/checkout/" + id2, "action=canceled",
+                           "application/x-www-form-urlencoded");
+  EXPECT_EQ(cancel.status, 303);
+  auto canceled = payment(id2);
+  EXPECT_EQ(canceled->getValue<std::string>("status"), "canceled");
+  EXPECT_TRUE(canceled->isNull("mandate_id"));
+  EXPECT_EQ(recurring(other, "after-cancel").status().code(), "MANDATE_MISSING");
+}
+
+TEST_F(MollieFlow, AnIdempotencyKeyReusedForAnotherRequestIsRejected) {
+  const std::string c = customer("same-key");
+  auto again =
+      call("create_customer", R"({"account_id":8,"name":"Ander","email":"a@b.nl"})", "same-key");
+  ASSERT_FALSE(again.isOk());
+  EXPECT_EQ(again.status().code(), "PROVIDER_REJECTED");
+  EXPECT_EQ(customer("same-key"), c) << "the same request with the same key answers the same";
+}
+
 TEST_F(MollieFlow, ARepeatedRecurringRequestCreatesOnePayment) {
   const std::string c = paidCustomer();
   auto one = recurring(c, "invoice-2026-000042");
