@@ -2,12 +2,14 @@
 """A fake Mollie v2 API on loopback for the tests (Python 3 standard library only).
 
 fake_mollie.py [--api-key KEY] [--webhook-retry-ms MS] [--webhook-attempts N] [--host HOST]
+               [--port N] [--tls CERT KEY]
 
 Serves the subset of https://api.mollie.com/v2 the billing-mollie plugin uses, with Mollie's
 field names and shapes, in test mode: customers, iDEAL first payments with a checkout page,
 recurring payments on a direct-debit mandate, mandates, chargebacks, webhooks with retries,
 Idempotency-Key replay and hal+json errors. Prints "PORT <n>" once it listens (a free port on
-127.0.0.1 unless --host), then serves until SIGTERM. Everything lives in memory.
+127.0.0.1 unless --host), then serves until SIGTERM; HTTPS with --tls. Everything lives in
+memory.
 
 Authentication: "Authorization: Bearer KEY" where KEY is --api-key, or, without --api-key,
 any test key ("test_" and at least 30 letters or digits). Anything else answers 401.
@@ -32,6 +34,7 @@ import json
 import re
 import secrets
 import signal
+import ssl
 import sys
 import threading
 import time
@@ -532,12 +535,20 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--webhook-retry-ms", type=int, default=200)
     parser.add_argument("--webhook-attempts", type=int, default=10)
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"),
+                        help="serve HTTPS with this certificate chain and private key")
     args = parser.parse_args()
     server = ThreadingHTTPServer((args.host, args.port), Handler)
     server.daemon_threads = True
     port = server.server_address[1]
+    scheme = "http"
+    if args.tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls[0], args.tls[1])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
     server.api_key = args.api_key
-    server.store = Store(f"http://{args.host}:{port}",
+    server.store = Store(f"{scheme}://{args.host}:{port}",
                          Webhooks(args.webhook_retry_ms, args.webhook_attempts))
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
     print(f"PORT {port}", flush=True)

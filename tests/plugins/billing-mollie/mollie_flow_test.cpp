@@ -70,12 +70,13 @@ class MollieFlow : public ::testing::Test {
 
   Result<std::unique_ptr<plugin::PluginInstance>> create(const std::string& url,
                                                          const std::string& key,
-                                                         const std::string& timeoutMs = "3000") {
+                                                         const std::string& timeoutMs = "3000",
+                                                         const std::string& extraYaml = "") {
     const fs::path keyFile = dir_ / ("mollie-" + std::to_string(++counter_) + ".key");
     std::ofstream(keyFile) << key;
     const std::string yaml = "plugins:\n  billing-mollie:\n    api_url: \"" + url +
                              "\"\n    timeout_ms: " + timeoutMs + "\n    api_key: {file: \"" +
-                             keyFile.string() + "\"}\n";
+                             keyFile.string() + "\"}\n" + extraYaml;
     auto loaded = config::parseConfig(yaml, "t.yaml");
     if (!loaded.config) return Status::error("CONFIG_INVALID", loaded.errors.at(0).toString());
     auto lib =
@@ -86,8 +87,9 @@ class MollieFlow : public ::testing::Test {
     return plugin::PluginInstance::create(*lib, loaded.config->plugins.entries.at(0), s);
   }
   std::unique_ptr<plugin::PluginInstance> make(const std::string& url, const std::string& key,
-                                               const std::string& timeoutMs = "3000") {
-    auto p = create(url, key, timeoutMs);
+                                               const std::string& timeoutMs = "3000",
+                                               const std::string& extraYaml = "") {
+    auto p = create(url, key, timeoutMs, extraYaml);
     EXPECT_TRUE(p.isOk()) << p.status().toString();
     return p ? std::move(p).value() : nullptr;
   }
@@ -377,6 +379,34 @@ TEST_F(MollieFlow, A5xxOrNoAnswerIsProviderUnavailable) {
   auto timedOut = callOn(*slow, "get_payment", R"({"payment_id":"tr_abc"})");
   EXPECT_EQ(timedOut.status().code(), "PROVIDER_UNAVAILABLE");
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+}
+
+TEST_F(MollieFlow, HttpsIsUsedForHttpsUrlsAndTheCertificateIsVerified) {
+  const std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+      "-addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout " +
+      (dir_ / "key.pem").string() + " -out " + (dir_ / "cert.pem").string() + " 2>/dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  FakeMollie tls(
+      {"--api-key", kKey, "--tls", (dir_ / "cert.pem").string(), (dir_ / "key.pem").string()});
+  ASSERT_GT(tls.port(), 0);
+  const std::string url = "https://localhost:" + std::to_string(tls.port());
+  const std::string body = R"({"account_id":1,"name":"x","email":"x@y.nl"})";
+  auto trusted = make(url, kKey, "3000", "    ca_file: \"" + (dir_ / "cert.pem").string() + "\"\n");
+  ASSERT_TRUE(trusted);
+  auto r = callOn(*trusted, "create_customer", body, "tls-1");
+  ASSERT_TRUE(r.isOk()) << r.status().toString();
+  EXPECT_EQ((*r)->getValue<std::string>("customer_id").rfind("cst_", 0), 0u);
+  // A certificate no configured CA signed is no Mollie: nothing is sent to it.
+  auto untrusted = make(url, kKey);
+  ASSERT_TRUE(untrusted);
+  EXPECT_EQ(callOn(*untrusted, "create_customer", body, "tls-2").status().code(),
+            "PROVIDER_UNAVAILABLE");
+  // Plain HTTP to a TLS port gets no HTTP answer either.
+  auto plain = make("http://localhost:" + std::to_string(tls.port()), kKey);
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(callOn(*plain, "create_customer", body, "tls-3").status().code(),
+            "PROVIDER_UNAVAILABLE");
 }
 
 TEST_F(MollieFlow, AWrongKeyIsRejectedWithMolliesTitleAndNoSecret) {
