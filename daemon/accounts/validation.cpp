@@ -102,23 +102,37 @@ Status validateDate(std::string_view date) {
   return Status::ok();
 }
 
-std::string amsterdamDate(TimePoint t) {
+namespace {
+
+// The local time in Europe/Amsterdam as a time point on the UTC scale (EU rule: summer time
+// from the last Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC).
+TimePoint amsterdamLocal(TimePoint t) {
   using namespace std::chrono;
   const auto utcDay = floor<days>(t);
   const year y = year_month_day(utcDay).year();
-  // EU rule: summer time from the last Sunday of March 01:00 UTC to the last Sunday of
-  // October 01:00 UTC.
   const sys_days marchSunday{y / March / Sunday[last]};
   const sys_days octoberSunday{y / October / Sunday[last]};
   const auto summerStart = marchSunday + hours(1);
   const auto summerEnd = octoberSunday + hours(1);
   const bool summer = t >= summerStart && t < summerEnd;
-  const auto local = t + hours(summer ? 2 : 1);
-  const year_month_day ymd(floor<days>(local));
+  return t + hours(summer ? 2 : 1);
+}
+
+}  // namespace
+
+std::string amsterdamDate(TimePoint t) {
+  using namespace std::chrono;
+  const year_month_day ymd(floor<days>(amsterdamLocal(t)));
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buf;
+}
+
+int amsterdamHour(TimePoint t) {
+  using namespace std::chrono;
+  const auto local = amsterdamLocal(t);
+  return static_cast<int>(duration_cast<hours>(local - floor<days>(local)).count());
 }
 
 }  // namespace berichtd::accounts

@@ -32,5 +32,7 @@ Status validateEmail(std::string_view email);
 Status validateAgbCode(std::string_view agbCode);
 Status validateDate(std::string_view date);
 std::string amsterdamDate(TimePoint t);
+// The hour of the day (0-23) in Europe/Amsterdam, by the same rule (the billing run's hour).
+int amsterdamHour(TimePoint t);
 
 }  // namespace berichtd::accounts

@@ -152,6 +152,14 @@ Result<int64_t> AuthRoutes::authenticate(const http::HttpRequest& req) const {
   return accountId;
 }
 
+Result<AuthRoutes::Activation> AuthRoutes::activation(const std::string& activationToken) const {
+  Poco::JSON::Object q;
+  q.set("activation_token", activationToken);
+  auto out = callAuth("activation_status", q);
+  if (!out) return out.status();
+  return Activation{(*out)->getValue<int64_t>("account_id"), field(*out, "step")};
+}
+
 void AuthRoutes::addTo(http::Router& router) const {
   // Every answer of these paths (errors too) carries credentials or says something about them:
   // never cached.
@@ -256,8 +264,10 @@ void AuthRoutes::addTo(http::Router& router) const {
     o.set("billing_day", billingDay(a->createdAt));
     o.set("paid_through",
           a->paidThrough ? Poco::Dynamic::Var(*a->paidThrough) : Poco::Dynamic::Var());
-    // The collection schedule belongs to billing (B3-B6); null until it is computed there.
-    o.set("next_collection", Poco::Dynamic::Var());
+    // B3-B6: the first day of the next period to be charged; null until the account is active.
+    std::optional<std::string> next;
+    if (self->deps_.nextCollection) next = self->deps_.nextCollection(*id);
+    o.set("next_collection", next ? Poco::Dynamic::Var(*next) : Poco::Dynamic::Var());
     http::setJson(res, o);
   });
 

@@ -26,6 +26,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "accounts/account_store.hpp"
@@ -42,6 +43,8 @@ struct AuthRouteDeps {
   std::function<std::string()> publicUrl;  // http.public_url: base of mailed links
   accounts::AccountStore* accounts = nullptr;
   const Clock* clock = nullptr;  // the platform clock (session cache); system time when null
+  // The account's next billing date (YYYY-MM-DD) for /me; none before billing starts.
+  std::function<std::optional<std::string>(int64_t)> nextCollection;
 };
 
 class AuthRoutes {
@@ -53,6 +56,13 @@ class AuthRoutes {
   // The account id of the request's session, or the error to answer (status in .first).
   Result<int64_t> authenticate(const http::HttpRequest& req) const;
 
+  // The account an activation token belongs to and its step (password | totp | done), from
+  // the auth service; ACTIVATION_TOKEN_INVALID and the fail-closed codes otherwise.
+  struct Activation {
+    int64_t accountId = 0;
+    std::string step;
+  };
+  Result<Activation> activation(const std::string& activationToken) const;
   // The HTTP status for an error code from the auth service.
   static int httpStatusFor(const std::string& code);
   // "host:port" / "[v6]:port" → "host" / "v6".

@@ -131,6 +131,12 @@ Status Daemon::start(config::Config cfg) {
   authDeps.publicUrl = [this] { return currentConfig()->http.publicUrl; };
   authDeps.accounts = accounts_.get();
   authDeps.clock = clock_.get();
+  authDeps.nextCollection = [this](int64_t account) -> std::optional<std::string> {
+    if (!billingStore_) return std::nullopt;
+    auto next = billingStore_->nextCollection(account);
+    if (!next || !*next) return std::nullopt;
+    return billing::formatDate(**next);
+  };
   authRoutes_ = std::make_unique<AuthRoutes>(std::move(authDeps));
 
   if (c.messages.masterKey) {
@@ -150,7 +156,31 @@ Status Daemon::start(config::Config cfg) {
     dispatcher_->setConcurrency(c.messages.dispatchConcurrency);
     dispatcher_->setServiceLive(
         [this](const std::string& service) { return broker_->hasLiveWorker(service); });
+    // Billing: IBANs sealed with the same master key; charges go through the same outbox.
+    ibanBox_ = std::make_unique<crypto::SecretBox>(*master);
+    billingStore_ = std::make_unique<billing::BillingStore>(*database_, *clock_, *ibanBox_);
+    BillingServiceDeps billingDeps;
+    billingDeps.call = [this](Message m, std::chrono::milliseconds t) {
+      return callService(std::move(m), t);
+    };
+    billingDeps.serviceLive = [this](const std::string& service) {
+      return broker_->hasLiveWorker(service);
+    };
+    billingDeps.config = [this] { return currentConfig(); };
+    billingDeps.store = billingStore_.get();
+    billingDeps.messages = messageStore_.get();
+    billingDeps.wakeOutbox = [this] {
+      if (dispatcher_) dispatcher_->wake();
+    };
+    billingDeps.clock = clock_.get();
+    billing_ = std::make_unique<BillingService>(std::move(billingDeps));
+    dispatcher_->setReplyHook([this](Poco::Data::Session&, const std::string& service,
+                                     const std::string& action, const std::string& key,
+                                     const std::string& reply) {
+      if (service == "billing") billing_->recordReply(action, key, reply);
+    });
     dispatcher_->start();
+    billing_->start();
   } else {
     log.warning("messages.master_key is not set: the messages API answers 503");
   }
@@ -164,6 +194,13 @@ Status Daemon::start(config::Config cfg) {
     if (dispatcher_) dispatcher_->wake();
   };
   messageRoutes_ = std::make_unique<MessageRoutes>(std::move(messageDeps));
+  BillingRouteDeps billingRouteDeps;
+  billingRouteDeps.auth = authRoutes_.get();
+  billingRouteDeps.accounts = accounts_.get();
+  billingRouteDeps.billing = billing_.get();
+  billingRouteDeps.store = billingStore_.get();
+  billingRouteDeps.config = [this] { return currentConfig(); };
+  billingRoutes_ = std::make_unique<BillingRoutes>(std::move(billingRouteDeps));
 
   DaemonRoutes routes(*this);
   http::HttpServerOptions pub;
@@ -261,6 +298,7 @@ void Daemon::stop() {
   if (public_) public_->stop();
   if (admin_) admin_->stop();
   if (watchdog_) watchdog_->stop();
+  if (billing_) billing_->stop();        // its scheduler calls the bus
   if (dispatcher_) dispatcher_->stop();  // before the bus it calls goes away
   if (plugins_) plugins_->stop();
   bus_.reset();
@@ -268,6 +306,8 @@ void Daemon::stop() {
   plugins_.reset();
   broker_.reset();
   dispatcher_.reset();
+  billing_.reset();
+  billingStore_.reset();
   messageStore_.reset();
   dataKeys_.reset();
   accounts_.reset();

@@ -18,6 +18,8 @@
 
 #include "accounts/account_store.hpp"
 #include "app/auth_routes.hpp"
+#include "app/billing_routes.hpp"
+#include "app/billing_service.hpp"
 #include "app/message_routes.hpp"
 #include "app/systemd_notify.hpp"
 #include "bus/broker.hpp"
@@ -75,6 +77,11 @@ class Daemon {
   std::unique_ptr<messages::MessageStore> messageStore_;
   std::unique_ptr<messages::OutboxDispatcher> dispatcher_;
   std::unique_ptr<MessageRoutes> messageRoutes_;
+  // Billing (needs the outbox and the master key that seals IBANs, so only with messages).
+  std::unique_ptr<crypto::SecretBox> ibanBox_;
+  std::unique_ptr<billing::BillingStore> billingStore_;
+  std::unique_ptr<BillingService> billing_;
+  std::unique_ptr<BillingRoutes> billingRoutes_;
   zmq::context_t context_{1};
   std::unique_ptr<bus::Broker> broker_;
   std::unique_ptr<bus::BusClient> bus_;

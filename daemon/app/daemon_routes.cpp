@@ -4,6 +4,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
+#include <Poco/URI.h>
 
 #include <sstream>
 
@@ -58,6 +59,7 @@ http::Router DaemonRoutes::publicRouter() {
   // Login, sessions, recovery and activation (API.md; the `auth` service).
   d.authRoutes_->addTo(r);
   d.messageRoutes_->addTo(r);
+  d.billingRoutes_->addTo(r);
   // The knowledge base every error's `help` link points at (D2).
   auto kennisbank = [&d](const std::string& code, http::HttpResponse& res) {
     auto page = http::knowledgePage(d.currentConfig()->http.kennisbankDir, code);
@@ -304,6 +306,63 @@ http::Router DaemonRoutes::adminRouter() {
           out.set("id", *id);
           out.set("state", "pending");
           res.body = stringify(out);
+        }));
+  // Billing (berichtctl billing run|fail|sync).
+  auto billingOff = [](http::HttpResponse& res) {
+    http::setError(res, 503, "SERVICE_UNAVAILABLE", "billing is not configured on this server");
+  };
+  auto billingFailed = [](http::HttpResponse& res, const Status& s) {
+    http::setError(res, billingHttpStatus(s.code()), s);
+  };
+  r.add("POST", "/admin/v1/billing/run",
+        guarded([&d, billingOff, billingFailed](const http::HttpRequest& req,
+                                                http::HttpResponse& res) {
+          if (!d.billing_) return billingOff(res);
+          auto in = http::parseJsonObject(req.body.empty() ? "{}" : req.body);
+          if (!in) return http::setError(res, 400, in.status());
+          std::optional<billing::Date> day;
+          if ((*in)->has("date")) {
+            auto parsed = billing::parseDate((*in)->optValue<std::string>("date", ""));
+            if (!parsed) return http::setError(res, 400, parsed.status());
+            day = *parsed;
+          }
+          auto report = d.billing_->run(day);
+          if (!report) return billingFailed(res, report.status());
+          Poco::JSON::Object o;
+          o.set("day", report->day);
+          o.set("invoices", report->invoices);
+          o.set("charges", report->charges);
+          o.set("retries", report->retries);
+          res.body = stringify(o);
+        }));
+  r.add("POST", "/admin/v1/billing/payments/{id}/fail",
+        guarded([&d, billingOff, billingFailed](const http::HttpRequest& req,
+                                                http::HttpResponse& res) {
+          if (!d.billing_) return billingOff(res);
+          auto in = http::parseJsonObject(req.body.empty() ? "{}" : req.body);
+          if (!in) return http::setError(res, 400, in.status());
+          const std::string reason = (*in)->optValue<std::string>("reason", "");
+          if (reason.empty()) return http::setError(res, 400, "BAD_REQUEST", "'reason' is required");
+          std::string id;
+          Poco::URI::decode(req.params.at("id"), id);
+          auto out = d.billing_->markFailed(id, reason);
+          if (!out) return billingFailed(res, out.status());
+          auto charge = d.billingStore_->chargeByPaymentId(id);
+          Poco::JSON::Object o;
+          o.set("payment_id", id);
+          o.set("status", charge && *charge ? (*charge)->status : std::string("unknown"));
+          res.body = stringify(o);
+        }));
+  r.add("POST", "/admin/v1/billing/sync",
+        guarded([&d, billingOff, billingFailed](const http::HttpRequest&,
+                                                http::HttpResponse& res) {
+          if (!d.billing_) return billingOff(res);
+          auto out = d.billing_->syncUnsettled();
+          if (!out) return billingFailed(res, out.status());
+          Poco::JSON::Object o;
+          o.set("checked", out->checked);
+          o.set("changed", out->changed);
+          res.body = stringify(o);
         }));
   r.add("POST", "/admin/v1/bus/{service}/{action}",
         guarded([&d](const http::HttpRequest& req, http::HttpResponse& res) {

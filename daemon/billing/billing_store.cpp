@@ -572,4 +572,16 @@ Result<std::optional<ChargeView>> BillingStore::chargeByPaymentId(const std::str
   return out;
 }
 
+Result<bool> BillingStore::runFinished(const std::string& day) {
+  bool done = false;
+  Status s = db_.read([&](Tx& tx) {
+    auto r = runSql(db_, tx,
+                    "SELECT COUNT(*) FROM billing_runs WHERE day = ? AND finished_at IS NOT NULL",
+                    {day});
+    done = r.rows.at(0).at(0).intOr(0) > 0;
+  });
+  if (!s) return s;
+  return done;
+}
+
 }  // namespace berichtd::billing

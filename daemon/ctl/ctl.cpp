@@ -38,6 +38,11 @@ constexpr const char* kUsage =
     "  deadletter list     deliveries that failed every attempt\n"
     "  deadletter replay ID\n"
     "                      tries a dead letter again from a fresh count\n"
+    "  billing run [--date YYYY-MM-DD]\n"
+    "                      invoices and charges every period due on that day (default today)\n"
+    "  billing fail PAYMENT_ID REASON\n"
+    "                      enters a bank return: the debit failed (SEPA files)\n"
+    "  billing sync        fetches every unsettled payment back from the provider\n"
     "\n"
     "options:\n"
     "  --admin URL         the admin listener (default http://127.0.0.1:8081)\n"
@@ -47,6 +52,22 @@ constexpr const char* kUsage =
     "  --help              this text; COMMAND --help explains one command\n"
     "\n"
     "exit status: 0 success, 1 the command failed, 2 usage error\n";
+
+constexpr const char* kBillingHelp =
+    "usage: berichtctl [options] billing run [--date YYYY-MM-DD] [--json]\n"
+    "       berichtctl [options] billing fail PAYMENT_ID REASON [--json]\n"
+    "       berichtctl [options] billing sync [--json]\n"
+    "\n"
+    "  run   the billing run of a day (default: today on the platform clock, Europe/Amsterdam):\n"
+    "        every active account with a valid mandate gets an invoice and a queued charge for\n"
+    "        each period due on or before that day, and failed charges whose retry day has come\n"
+    "        are tried again (SPEC B6, B7). Safe to repeat: nothing is charged twice.\n"
+    "        POST /admin/v1/billing/run.\n"
+    "  fail  a debit the bank returned (SEPA files have no webhook): the provider plugin marks\n"
+    "        the payment failed with REASON and the invoice stays open (B7).\n"
+    "        POST /admin/v1/billing/payments/{id}/fail.\n"
+    "  sync  asks the provider for every payment still open or pending and applies what it\n"
+    "        says (the webhook's work, for missed webhooks). POST /admin/v1/billing/sync.\n";
 
 constexpr const char* kStatusHelp =
     "usage: berichtctl [options] status [--json]\n"
@@ -108,6 +129,7 @@ struct Options {
   std::optional<std::string> email;    // accounts create --email
   std::optional<std::string> agb;      // accounts create --agb
   std::optional<std::string> created;  // accounts create --created
+  std::optional<std::string> date;     // billing run --date
   std::vector<std::string> positional;
 };
 
@@ -144,6 +166,9 @@ std::string parseArgs(const std::vector<std::string>& args, Options& o) {
     } else if (auto c = valueOf("--created", value)) {
       if (!c->empty()) return *c;
       o.created = value;
+    } else if (auto d = valueOf("--date", value)) {
+      if (!d->empty()) return *d;
+      o.date = value;
     } else if (a == "--json") {
       o.json = true;
     } else if (a == "--help" || a == "-h") {
@@ -349,6 +374,19 @@ void printReplayed(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
   out << "dead letter " << text(o, "id") << " is " << text(o, "state") << " again\n";
 }
 
+void printBillingRun(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
+  out << "billing run " << text(o, "day") << ": " << text(o, "invoices") << " invoices, "
+      << text(o, "charges") << " charges queued (" << text(o, "retries") << " retries)\n";
+}
+
+void printPayment(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
+  out << "payment " << text(o, "payment_id") << " is " << text(o, "status") << '\n';
+}
+
+void printSynced(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
+  out << text(o, "checked") << " payments checked, " << text(o, "changed") << " changed\n";
+}
+
 void printClock(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
   out << "mode  " << text(o, "mode") << '\n' << "now   " << text(o, "now") << '\n';
 }
@@ -431,6 +469,7 @@ int runCtl(const std::vector<std::string>& args, std::ostream& out, std::ostream
   if (cmd != "accounts" && (o.email || o.agb || o.created)) {
     return usageError(err, "--email, --agb and --created belong to accounts create", kUsage);
   }
+  if (cmd != "billing" && o.date) return usageError(err, "--date belongs to billing run", kUsage);
 
   if (cmd == "status" || cmd == "plugins") {
     const char* help = cmd == "status" ? kStatusHelp : kPluginsHelp;
@@ -505,6 +544,34 @@ int runCtl(const std::vector<std::string>& args, std::ostream& out, std::ostream
       return c.call("POST", "/admin/v1/deadletters/" + rest[1] + "/replay", "{}", printReplayed);
     }
     return usageError(err, "deadletter needs 'list' or 'replay ID'", kDeadletterHelp);
+  }
+  if (cmd == "billing") {
+    if (o.help) {
+      out << kBillingHelp;
+      return kExitOk;
+    }
+    if (rest.size() == 1 && rest[0] == "run") {
+      Poco::JSON::Object body;
+      if (o.date) body.set("date", *o.date);
+      std::ostringstream text;
+      body.stringify(text);
+      return c.call("POST", "/admin/v1/billing/run", text.str(), printBillingRun);
+    }
+    if (o.date) return usageError(err, "--date belongs to billing run", kBillingHelp);
+    if (rest.size() == 3 && rest[0] == "fail") {
+      Poco::JSON::Object body;
+      body.set("reason", rest[2]);
+      std::ostringstream text;
+      body.stringify(text);
+      std::string id;
+      Poco::URI::encode(rest[1], "/?#@%&+ ", id);
+      return c.call("POST", "/admin/v1/billing/payments/" + id + "/fail", text.str(), printPayment);
+    }
+    if (!rest.empty() && rest[0] == "fail")
+      return usageError(err, "billing fail needs PAYMENT_ID and REASON", kBillingHelp);
+    if (rest.size() == 1 && rest[0] == "sync")
+      return c.call("POST", "/admin/v1/billing/sync", "{}", printSynced);
+    return usageError(err, "billing needs 'run', 'fail PAYMENT_ID REASON' or 'sync'", kBillingHelp);
   }
   if (cmd == "help") {
     out << kUsage;

@@ -127,5 +127,25 @@ TEST(AccountValidation, AmsterdamDateFollowsCetAndCest) {
   }
 }
 
+TEST(AccountValidation, AmsterdamHourFollowsCetAndCest) {
+  struct Row {
+    std::string utc;
+    int hour;
+  };
+  for (const Row& r : std::vector<Row>{
+           {"2026-02-12T22:59:59Z", 23},
+           {"2026-02-12T23:00:00Z", 0},
+           {"2026-03-29T00:59:59Z", 1},  // CET, just before the switch
+           {"2026-03-29T01:00:00Z", 3},  // CEST: 02:00 does not exist
+           {"2026-07-01T04:00:00Z", 6},
+           {"2026-10-25T00:30:00Z", 2},  // CEST, the first 02:30
+           {"2026-10-25T01:30:00Z", 2},  // CET, the second 02:30
+       }) {
+    auto t = parseIso8601(r.utc);
+    ASSERT_TRUE(t) << r.utc;
+    EXPECT_EQ(amsterdamHour(*t), r.hour) << r.utc;
+  }
+}
+
 }  // namespace
 }  // namespace berichtd::accounts

@@ -242,6 +242,13 @@ TEST_F(CtlTest, UnknownCommandsAndOptionsAreUsageErrors) {
   EXPECT_EQ(ctl({"clock", "set"}).rc, 2);
   EXPECT_EQ(ctl({"--admin"}).rc, 2);
   EXPECT_EQ(ctl({"--admin", "ftp://x", "status"}).rc, 2);
+  // billing: each sub-command's arguments, and --date only with run.
+  EXPECT_EQ(ctl({"billing"}).rc, 2);
+  EXPECT_EQ(ctl({"billing", "fail", "tr_1"}).rc, 2);
+  EXPECT_EQ(ctl({"billing", "sync", "--date", "2026-03-01"}).rc, 2);
+  EXPECT_EQ(ctl({"status", "--date", "2026-03-01"}).rc, 2);
+  EXPECT_NE(ctl({"billing", "fail"}).err.find("billing fail needs PAYMENT_ID and REASON"),
+            std::string::npos);
 }
 
 TEST_F(CtlTest, EveryCommandHasHelp) {
@@ -249,7 +256,8 @@ TEST_F(CtlTest, EveryCommandHasHelp) {
                                                                 {"status", "--help"},
                                                                 {"plugins", "--help"},
                                                                 {"clock", "--help"},
-                                                                {"clock", "set", "--help"}}) {
+                                                                {"clock", "set", "--help"},
+                                                                {"billing", "--help"}}) {
     CtlRun r = ctl(args);
     EXPECT_EQ(r.rc, 0) << args[0];
     EXPECT_NE(r.out.find("usage: berichtctl"), std::string::npos) << args[0];

@@ -223,6 +223,7 @@ class AuthDaemon {
 };
 
 struct Enrolled {
+  std::string activationToken;  // the activation's token (the mandate step needs it)
   std::string secret;
   std::vector<std::string> recoveryCodes;
   int64_t lastStep = 0;
@@ -243,6 +244,7 @@ inline Enrolled activate(AuthDaemon& a, const std::string& email, const std::str
   EXPECT_EQ(b.status, 200) << b.body;
   const std::string act = json(b.body)->getValue<std::string>("activation_token");
   e.seenSecrets.push_back(act);
+  e.activationToken = act;
 
   Poco::JSON::Object weak;
   weak.set("activation_token", act);
