@@ -203,7 +203,7 @@ Result<billing::RunReport> BillingService::run(std::optional<billing::Date> day)
   std::lock_guard lock(runMutex_);
   const billing::Date d =
       day ? *day : *billing::parseDate(accounts::amsterdamDate(deps_.clock->now()));
-  auto report = deps_.store->run(d, settings());
+  auto report = deps_.store->run(d, settings(), deps_.config()->billing.runChunkSize);
   if (report) {
     logger("billing").information("billing run %s: %s invoices, %s charges queued (%s retries)",
                                   report->day, std::to_string(report->invoices),

@@ -488,7 +488,9 @@ const std::vector<Section>& sections() {
               &BillingConfig::supplierVatNumber),
           row("invoice_font", Type::String, &C::billing, &BillingConfig::invoiceFont),
           row("provider", Type::String, &C::billing, &BillingConfig::provider),
-          row("run_hour", Type::Whole, &C::billing, &BillingConfig::runHour, 0, 23)}});
+          row("run_hour", Type::Whole, &C::billing, &BillingConfig::runHour, 0, 23),
+          row("run_chunk_size", Type::Whole, &C::billing, &BillingConfig::runChunkSize, 1,
+              100000)}});
     s.push_back({"log",
                  {row("level", Type::Enum, &C::log, &LogConfig::level, 0, 0,
                       {"debug", "information", "warning", "error"})}});

@@ -95,6 +95,9 @@ struct BillingConfig {
   std::string provider = "mollie";
   // The scheduler's daily billing run starts at this hour (Europe/Amsterdam, platform clock).
   int runHour = 6;
+  // Accounts per transaction of a billing run (each chunk commits on its own; a killed run
+  // keeps whole chunks). Larger is faster, smaller holds the database's writer less long.
+  int runChunkSize = 500;
 };
 
 struct LogConfig {

@@ -619,6 +619,7 @@ TEST(ConfigLoad, RetryDaysProviderAndRunHour) {
   EXPECT_EQ(d.config->billing.retryDays, (std::vector<int>{8, 8, 8}));
   EXPECT_EQ(d.config->billing.provider, "mollie");
   EXPECT_EQ(d.config->billing.runHour, 6);
+  EXPECT_EQ(d.config->billing.runChunkSize, 500);
 }
 
 TEST(ConfigLoad, TariffsAreReadInOrder) {

@@ -5,6 +5,8 @@
 // the recurring charge through the outbox with its idempotency key, invoices and their PDF over
 // the API, the billing run (idempotent) and a failed collection with its mail and retry day.
 #include <cstdio>
+#include <iostream>
+#include <thread>
 
 #include "auth_flow_support.hpp"
 #include "fake_mollie.hpp"
@@ -245,6 +247,101 @@ TEST_P(BillingFlow, TheMandateNeedsTheAuthenticatorStepAndAValidActivationToken)
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BillingFlow,
+                         ::testing::Values(storage::Backend::kSqlite, storage::Backend::kPostgres),
+                         backendParamName);
+
+// B6 / issue 5 item 2: a billing run killed half way (SIGKILL) and run again charges no period
+// twice and skips none. No provider is loaded, so the queued charges simply wait in the outbox;
+// that the provider turns a repeated idempotency key into one payment is the Mollie flow test's.
+class BillingRunKill : public ::testing::TestWithParam<storage::Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == storage::Backend::kPostgres) {
+      pg_ = std::make_unique<TestDatabase>(storage::Backend::kPostgres, "berichtd_billkill_");
+      BERICHTD_PREPARE_TEST_DATABASE(*pg_);
+    }
+    a_ = std::make_unique<AuthDaemon>(10, /*withAuth=*/false, /*manualClock=*/true, false,
+                                      pg_ ? pg_->url() : "",
+                                      std::vector<std::pair<std::string, std::string>>{},
+                                      "messages: {master_key: {file: messages.key}}\n"
+                                      "billing: {run_chunk_size: 20, run_hour: 23}\n");
+    a_->dir.write("messages.key", "m1:" + std::string(64, 'e') + "\n");
+    ASSERT_TRUE(a_->daemon->start()) << a_->daemon->output();
+  }
+  HttpAnswer run(const std::string& day) {
+    return httpRequest(a_->daemon->adminUrl(), "POST", "/admin/v1/billing/run",
+                       "{\"date\":\"" + day + "\"}", a_->daemon->adminHeaders());
+  }
+  std::unique_ptr<TestDatabase> pg_;
+  std::unique_ptr<AuthDaemon> a_;
+};
+
+TEST_P(BillingRunKill, ASigkilledRunRunAgainChargesEveryPeriodOnce) {
+  constexpr int kAccounts = 3000;
+  const std::string n = std::to_string(kAccounts);
+  // kAccounts active accounts with a valid mandate, each with one period due on 2026-03-05.
+  a_->sql(
+      "INSERT INTO accounts (email, email_key, agb_code, state, created_at, inserted_at) "
+      "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < " +
+      n +
+      ") SELECT 'p' || CAST(i AS TEXT) || '@example.nl', 'p' || CAST(i AS TEXT) || "
+      "'@example.nl', CAST(10000000 + i AS TEXT), 'active', '2020-01-05', "
+      "'2026-02-16T08:00:00.000Z' FROM seq");
+  a_->sql(
+      "INSERT INTO billing_customers (account_id, customer_id) SELECT id, 'cst_' || "
+      "CAST(id AS TEXT) FROM accounts");
+  a_->sql(
+      "INSERT INTO billing_mandates (account_id, reference, account_holder, billing_address, "
+      "iban_sealed, iban_masked, consent_at, consent_client, consent_text_version, state, "
+      "created_at) SELECT id, 'ZLZ-' || CAST(id AS TEXT), 'Praktijk', '', 'sealed', "
+      "'NL************4300', '2026-02-16T08:00:00.000Z', '192.0.2.1', 'v1', 'valid', "
+      "'2026-02-16T08:00:00.000Z' FROM accounts");
+  a_->sql(
+      "INSERT INTO billing_subscriptions (account_id, billing_day, next_period_start, "
+      "activated_on) SELECT id, 5, '2026-03-05', '2026-02-16' FROM accounts");
+
+  HttpAnswer first;
+  std::thread runner([&] { first = run("2026-03-05"); });
+  ASSERT_TRUE(waitUntil([&] { return a_->count("SELECT COUNT(*) FROM invoices") >= 200; },
+                        std::chrono::seconds(60)));
+  a_->daemon->signal(SIGKILL);
+  runner.join();
+  EXPECT_EQ(first.status, 0) << "the run answered before the kill: " << first.body;
+  const int64_t before = a_->count("SELECT COUNT(*) FROM invoices");
+  ASSERT_LT(before, kAccounts) << "the kill came too late to test anything";
+  std::cout << "killed after " << before << " of " << kAccounts << " invoices\n";
+  // Whole chunks only: every invoice has its charge and its outbox job.
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM billing_charges"), before);
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM outbox WHERE service = 'billing'"), before);
+
+  ASSERT_TRUE(a_->daemon->start()) << a_->daemon->output();
+  auto again = run("2026-03-05");
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(json(again.body)->getValue<int64_t>("invoices"), kAccounts - before);
+  auto twice = run("2026-03-05");
+  EXPECT_EQ(json(twice.body)->getValue<int64_t>("invoices"), 0);
+
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM invoices"), kAccounts);
+  EXPECT_EQ(a_->count("SELECT COUNT(DISTINCT account_id) FROM invoices WHERE period_start = "
+                      "'2026-03-05'"),
+            kAccounts);
+  EXPECT_EQ(a_->count("SELECT COUNT(DISTINCT number) FROM invoices"), kAccounts);
+  // Gap-free numbers: 1..N (the counter ends at N and no number is above it).
+  EXPECT_EQ(a_->count("SELECT last_number FROM invoice_counters WHERE year = 2026"), kAccounts);
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM invoices WHERE number > '2026-" +
+                      std::string(6 - std::min<std::size_t>(6, n.size()), '0') + n + "'"),
+            0);
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM billing_charges"), kAccounts);
+  EXPECT_EQ(a_->count("SELECT COUNT(DISTINCT idempotency_key) FROM billing_charges"), kAccounts);
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM outbox WHERE service = 'billing' AND action = "
+                      "'create_recurring_payment'"),
+            kAccounts);
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM billing_subscriptions WHERE next_period_start = "
+                      "'2026-04-05'"),
+            kAccounts);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, BillingRunKill,
                          ::testing::Values(storage::Backend::kSqlite, storage::Backend::kPostgres),
                          backendParamName);
 
