@@ -239,6 +239,26 @@ Result<BillingService::SyncReport> BillingService::syncUnsettled() {
   return r;
 }
 
+Result<BillingService::BatchReport> BillingService::writeBatch(
+    std::optional<billing::Date> collectionDate) {
+  Poco::JSON::Object q;
+  if (collectionDate) q.set("collection_date", billing::formatDate(*collectionDate));
+  auto out = callProvider("write_batch", q, "");
+  if (!out) return out.status();
+  BatchReport r;
+  if (auto f = text(*out, "file"); !f.empty()) r.file = f;
+  r.collectionDate = text(*out, "collection_date");
+  r.count = (*out)->optValue<int64_t>("count", 0);
+  r.totalCents = (*out)->optValue<int64_t>("total_cents", 0);
+  auto synced = syncUnsettled();
+  if (!synced) return synced.status();
+  r.synced = *synced;
+  if (r.count > 0)
+    logger("billing").information("batch file for %s: %s collections", r.collectionDate,
+                                  std::to_string(r.count));
+  return r;
+}
+
 void BillingService::start(std::chrono::milliseconds poll) {
   thread_ = std::thread([this, poll] { loop(poll); });
 }
@@ -250,20 +270,35 @@ void BillingService::stop() {
 }
 
 void BillingService::loop(std::chrono::milliseconds poll) {
-  std::string lastRunDay;
+  std::string lastRunDay, lastBatchDay;
+  bool batchFiles = true;  // false once the provider said it has none (UNKNOWN_ACTION)
   auto lastSync = std::chrono::steady_clock::now();
   while (!stopping_) {
     try {
       const TimePoint now = deps_.clock->now();
       const std::string today = accounts::amsterdamDate(now);
       const int hour = accounts::amsterdamHour(now);
-      if (today != lastRunDay && hour >= deps_.config()->billing.runHour &&
-          deps_.serviceLive("billing")) {
+      // The run only writes invoices and queues requests: it needs no live provider.
+      if (today != lastRunDay && hour >= deps_.config()->billing.runHour) {
         auto done = deps_.store->runFinished(today);
         if (done && *done) {
           lastRunDay = today;
         } else if (done) {
           if (run(std::nullopt)) lastRunDay = today;
+        }
+      }
+      if (batchFiles && lastRunDay == today && lastBatchDay != today &&
+          deps_.serviceLive("billing")) {
+        auto pending = deps_.store->pendingProviderRequests();
+        if (pending && *pending == 0) {
+          auto batch = writeBatch(std::nullopt);
+          if (batch) {
+            lastBatchDay = today;
+          } else if (batch.status().code() == "UNKNOWN_ACTION") {
+            batchFiles = false;
+          } else {
+            logger("billing").warning("batch file not written: %s", batch.status().code());
+          }
         }
       }
       if (std::chrono::steady_clock::now() - lastSync > std::chrono::minutes(5) &&

@@ -17,8 +17,11 @@
 //   and applied (B7). syncUnsettled(): get_payment for every open or pending charge.
 // - start()/stop(): a background thread that, once a platform-clock day has reached
 //   billing.run_hour (Europe/Amsterdam), runs that day's billing once (billing_runs remembers
-//   finished days, so a restart does not run it again; a rerun is harmless anyway) and syncs
-//   unsettled payments every few minutes. It polls every `poll` of real time.
+//   finished days, so a restart does not run it again; a rerun is harmless anyway); once that
+//   day's charges have all reached the provider (no pending `billing` outbox job) it asks for
+//   the day's batch file (writeBatch; providers without files answer UNKNOWN_ACTION and are not
+//   asked again); and it syncs unsettled payments every few minutes. It polls every `poll` of
+//   real time.
 // Thread-safety: all methods may be called from any thread.
 #pragma once
 
@@ -86,6 +89,17 @@ class BillingService {
     int64_t changed = 0;
   };
   Result<SyncReport> syncUnsettled();
+  // SEPA files: the provider's write_batch (collection date: the day given, or the earliest the
+  // plugin accepts), then every unsettled payment synced (a collection in a file counts paid).
+  // UNKNOWN_ACTION from a provider without batch files (Mollie).
+  struct BatchReport {
+    std::optional<std::string> file;
+    std::string collectionDate;
+    int64_t count = 0;
+    int64_t totalCents = 0;
+    SyncReport synced;
+  };
+  Result<BatchReport> writeBatch(std::optional<billing::Date> collectionDate);
 
   void start(std::chrono::milliseconds poll = std::chrono::seconds(30));
   void stop();

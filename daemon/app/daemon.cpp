@@ -180,7 +180,7 @@ Status Daemon::start(config::Config cfg) {
       if (service == "billing") billing_->recordReply(action, key, reply);
     });
     dispatcher_->start();
-    billing_->start();
+    billing_->start(std::chrono::milliseconds(c.billing.schedulerPollMs));
   } else {
     log.warning("messages.master_key is not set: the messages API answers 503");
   }

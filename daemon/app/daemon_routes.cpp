@@ -353,6 +353,29 @@ http::Router DaemonRoutes::adminRouter() {
           o.set("status", charge && *charge ? (*charge)->status : std::string("unknown"));
           res.body = stringify(o);
         }));
+  r.add("POST", "/admin/v1/billing/batch",
+        guarded([&d, billingOff, billingFailed](const http::HttpRequest& req,
+                                                http::HttpResponse& res) {
+          if (!d.billing_) return billingOff(res);
+          auto in = http::parseJsonObject(req.body.empty() ? "{}" : req.body);
+          if (!in) return http::setError(res, 400, in.status());
+          std::optional<billing::Date> day;
+          if ((*in)->has("date")) {
+            auto parsed = billing::parseDate((*in)->optValue<std::string>("date", ""));
+            if (!parsed) return http::setError(res, 400, parsed.status());
+            day = *parsed;
+          }
+          auto out = d.billing_->writeBatch(day);
+          if (!out) return billingFailed(res, out.status());
+          Poco::JSON::Object o;
+          o.set("file", out->file ? Poco::Dynamic::Var(*out->file) : Poco::Dynamic::Var());
+          o.set("collection_date", out->collectionDate);
+          o.set("count", out->count);
+          o.set("total_cents", out->totalCents);
+          o.set("checked", out->synced.checked);
+          o.set("changed", out->synced.changed);
+          res.body = stringify(o);
+        }));
   r.add("POST", "/admin/v1/billing/sync",
         guarded([&d, billingOff, billingFailed](const http::HttpRequest&,
                                                 http::HttpResponse& res) {

@@ -445,7 +445,7 @@ Result<std::vector<InvoiceSummary>> BillingStore::invoices(int64_t accountId) {
     auto r = runSql(db_, tx,
                     "SELECT number, period_start, period_last_day, amount_excl_cents, vat_cents, "
                     "state, source FROM invoices WHERE account_id = ? ORDER BY period_start DESC, "
-                    "number DESC",
+                    "id DESC",
                     {accountId});
     for (const auto& row : r.rows) {
       InvoiceSummary i;
@@ -570,6 +570,17 @@ Result<std::optional<ChargeView>> BillingStore::chargeByPaymentId(const std::str
   });
   if (!s) return s;
   return out;
+}
+
+Result<int64_t> BillingStore::pendingProviderRequests() {
+  int64_t n = 0;
+  Status s = db_.read([&](Tx& tx) {
+    auto r = runSql(db_, tx,
+                    "SELECT COUNT(*) FROM outbox WHERE service = 'billing' AND state = 'pending'");
+    n = r.rows.at(0).at(0).intOr(0);
+  });
+  if (!s) return s;
+  return n;
 }
 
 Result<bool> BillingStore::runFinished(const std::string& day) {

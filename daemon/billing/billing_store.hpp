@@ -150,6 +150,8 @@ class BillingStore {
   // Charges that have a payment id and no final status yet (for a status sync), oldest first.
   Result<std::vector<ChargeView>> unsettledCharges(int limit);
   Result<std::optional<ChargeView>> chargeByPaymentId(const std::string& paymentId);
+  // Requests to the provider still waiting in the outbox (service `billing`, state pending).
+  Result<int64_t> pendingProviderRequests();
   // Whether the billing run of this day (YYYY-MM-DD) finished (table billing_runs).
   Result<bool> runFinished(const std::string& day);
 

@@ -490,7 +490,9 @@ const std::vector<Section>& sections() {
           row("provider", Type::String, &C::billing, &BillingConfig::provider),
           row("run_hour", Type::Whole, &C::billing, &BillingConfig::runHour, 0, 23),
           row("run_chunk_size", Type::Whole, &C::billing, &BillingConfig::runChunkSize, 1,
-              100000)}});
+              100000),
+          row("scheduler_poll_ms", Type::Whole, &C::billing, &BillingConfig::schedulerPollMs, 100,
+              3600000)}});
     s.push_back({"log",
                  {row("level", Type::Enum, &C::log, &LogConfig::level, 0, 0,
                       {"debug", "information", "warning", "error"})}});

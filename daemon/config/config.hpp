@@ -98,6 +98,8 @@ struct BillingConfig {
   // Accounts per transaction of a billing run (each chunk commits on its own; a killed run
   // keeps whole chunks). Larger is faster, smaller holds the database's writer less long.
   int runChunkSize = 500;
+  // How often the billing scheduler looks at the clock (milliseconds of real time).
+  int schedulerPollMs = 30000;
 };
 
 struct LogConfig {

@@ -43,6 +43,8 @@ constexpr const char* kUsage =
     "  billing fail PAYMENT_ID REASON\n"
     "                      enters a bank return: the debit failed (SEPA files)\n"
     "  billing sync        fetches every unsettled payment back from the provider\n"
+    "  billing batch [--date YYYY-MM-DD]\n"
+    "                      SEPA files: writes the collections not yet in a file\n"
     "\n"
     "options:\n"
     "  --admin URL         the admin listener (default http://127.0.0.1:8081)\n"
@@ -57,6 +59,7 @@ constexpr const char* kBillingHelp =
     "usage: berichtctl [options] billing run [--date YYYY-MM-DD] [--json]\n"
     "       berichtctl [options] billing fail PAYMENT_ID REASON [--json]\n"
     "       berichtctl [options] billing sync [--json]\n"
+    "       berichtctl [options] billing batch [--date YYYY-MM-DD] [--json]\n"
     "\n"
     "  run   the billing run of a day (default: today on the platform clock, Europe/Amsterdam):\n"
     "        every active account with a valid mandate gets an invoice and a queued charge for\n"
@@ -67,7 +70,10 @@ constexpr const char* kBillingHelp =
     "        the payment failed with REASON and the invoice stays open (B7).\n"
     "        POST /admin/v1/billing/payments/{id}/fail.\n"
     "  sync  asks the provider for every payment still open or pending and applies what it\n"
-    "        says (the webhook's work, for missed webhooks). POST /admin/v1/billing/sync.\n";
+    "        says (the webhook's work, for missed webhooks). POST /admin/v1/billing/sync.\n"
+    "  batch SEPA files (billing-sepa): the collections not yet in a file as one pain.008 file\n"
+    "        for collection on --date (default: the earliest the bank accepts), then a sync.\n"
+    "        The scheduler does this daily after the run. POST /admin/v1/billing/batch.\n";
 
 constexpr const char* kStatusHelp =
     "usage: berichtctl [options] status [--json]\n"
@@ -387,6 +393,12 @@ void printSynced(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
   out << text(o, "checked") << " payments checked, " << text(o, "changed") << " changed\n";
 }
 
+void printBatch(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
+  const std::string file = text(o, "file");
+  out << (file.empty() ? std::string("nothing to collect") : "wrote " + file) << " ("
+      << text(o, "count") << " collections for " << text(o, "collection_date") << ")\n";
+}
+
 void printClock(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
   out << "mode  " << text(o, "mode") << '\n' << "now   " << text(o, "now") << '\n';
 }
@@ -557,7 +569,14 @@ int runCtl(const std::vector<std::string>& args, std::ostream& out, std::ostream
       body.stringify(text);
       return c.call("POST", "/admin/v1/billing/run", text.str(), printBillingRun);
     }
-    if (o.date) return usageError(err, "--date belongs to billing run", kBillingHelp);
+    if (rest.size() == 1 && rest[0] == "batch") {
+      Poco::JSON::Object body;
+      if (o.date) body.set("date", *o.date);
+      std::ostringstream text;
+      body.stringify(text);
+      return c.call("POST", "/admin/v1/billing/batch", text.str(), printBatch);
+    }
+    if (o.date) return usageError(err, "--date belongs to billing run and batch", kBillingHelp);
     if (rest.size() == 3 && rest[0] == "fail") {
       Poco::JSON::Object body;
       body.set("reason", rest[2]);
@@ -571,7 +590,8 @@ int runCtl(const std::vector<std::string>& args, std::ostream& out, std::ostream
       return usageError(err, "billing fail needs PAYMENT_ID and REASON", kBillingHelp);
     if (rest.size() == 1 && rest[0] == "sync")
       return c.call("POST", "/admin/v1/billing/sync", "{}", printSynced);
-    return usageError(err, "billing needs 'run', 'fail PAYMENT_ID REASON' or 'sync'", kBillingHelp);
+    return usageError(err, "billing needs 'run', 'fail PAYMENT_ID REASON', 'sync' or 'batch'",
+                      kBillingHelp);
   }
   if (cmd == "help") {
     out << kUsage;

@@ -316,14 +316,17 @@ class BillingSepa final : public berichtd::Plugin {
   }
 
   Result<Poco::JSON::Object> writeBatch(const Json& body) {
-    auto date = text(body, "collection_date");
-    if (!date) return badRequest("write_batch", "needs collection_date (YYYY-MM-DD)");
-    if (!sepa::isIsoDate(*date)) {
-      return Status::error("DATE_INVALID", "write_batch: collection_date is not YYYY-MM-DD");
-    }
     const auto now = ctx_.now();
     const std::string earliest =
         utcDate(now + std::chrono::hours(24 * settings_.leadDays), "%Y-%m-%d");
+    // Without a date: the earliest the bank accepts (today + collection_lead_days), which is
+    // what the daemon's daily batch asks for — it does not know this plugin's lead time.
+    auto date = body->has("collection_date") ? text(body, "collection_date")
+                                             : std::optional<std::string>(earliest);
+    if (!date) return badRequest("write_batch", "collection_date must be YYYY-MM-DD");
+    if (!sepa::isIsoDate(*date)) {
+      return Status::error("DATE_INVALID", "write_batch: collection_date is not YYYY-MM-DD");
+    }
     if (*date < earliest) {
       return Status::error("DATE_INVALID", "write_batch: collection_date must be " + earliest +
                                                " or later (collection_lead_days)");
@@ -335,6 +338,7 @@ class BillingSepa final : public berichtd::Plugin {
     Poco::JSON::Object o;
     if (pending->empty()) {
       o.set("file", Poco::Dynamic::Var());
+      o.set("collection_date", *date);
       o.set("count", int64_t{0});
       o.set("total_cents", int64_t{0});
       return o;
@@ -367,6 +371,7 @@ class BillingSepa final : public berichtd::Plugin {
     ctx_.info("wrote " + path.filename().string() + " with " + std::to_string(pending->size()) +
               " collections");
     o.set("file", path.string());
+    o.set("collection_date", *date);
     o.set("count", static_cast<int64_t>(pending->size()));
     o.set("total_cents", total);
     return o;

@@ -264,7 +264,7 @@ class BillingRunKill : public ::testing::TestWithParam<storage::Backend> {
                                       pg_ ? pg_->url() : "",
                                       std::vector<std::pair<std::string, std::string>>{},
                                       "messages: {master_key: {file: messages.key}}\n"
-                                      "billing: {run_chunk_size: 20, run_hour: 23}\n");
+                                      "billing: {run_chunk_size: 20, run_hour: 23, scheduler_poll_ms: 100}\n");
     a_->dir.write("messages.key", "m1:" + std::string(64, 'e') + "\n");
     ASSERT_TRUE(a_->daemon->start()) << a_->daemon->output();
   }
@@ -339,6 +339,41 @@ TEST_P(BillingRunKill, ASigkilledRunRunAgainChargesEveryPeriodOnce) {
   EXPECT_EQ(a_->count("SELECT COUNT(*) FROM billing_subscriptions WHERE next_period_start = "
                       "'2026-04-05'"),
             kAccounts);
+}
+
+TEST_P(BillingRunKill, TheSchedulerRunsTheDayOnceFromTheRunHour) {
+  a_->sql("INSERT INTO accounts (email, email_key, agb_code, state, created_at, inserted_at) "
+          "VALUES ('s@example.nl', 's@example.nl', '55555555', 'active', '2020-01-05', "
+          "'2026-02-16T08:00:00.000Z')");
+  a_->sql("INSERT INTO billing_customers SELECT id, 'cst_1' FROM accounts");
+  a_->sql("INSERT INTO billing_mandates (account_id, reference, account_holder, billing_address, "
+          "iban_sealed, iban_masked, consent_at, consent_client, consent_text_version, state, "
+          "created_at) SELECT id, 'ZLZ-1', 'P', '', 's', 'm', 'x', 'c', 'v', 'valid', 'x' FROM "
+          "accounts");
+  a_->sql("INSERT INTO billing_subscriptions SELECT id, 5, '2026-03-05', '2026-02-16' FROM "
+          "accounts");
+  auto setClock = [&](const std::string& iso) {
+    auto r = httpRequest(a_->daemon->adminUrl(), "PUT", "/admin/v1/clock",
+                         "{\"now\":\"" + iso + "\"}", a_->daemon->adminHeaders());
+    ASSERT_EQ(r.status, 200) << r.body;
+  };
+  // Before the run hour (23:00 Amsterdam) of the due day: nothing.
+  setClock("2026-03-05T22:30:00+01:00");
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM billing_runs"), 0);
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM invoices"), 0);
+  // From the run hour: that day's run, once.
+  setClock("2026-03-05T23:05:00+01:00");
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        return a_->count("SELECT COUNT(*) FROM billing_runs WHERE day = '2026-03-05' AND "
+                         "finished_at IS NOT NULL") == 1;
+      },
+      std::chrono::seconds(10)));
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM invoices"), 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM billing_runs"), 1);
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM invoices"), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BillingRunKill,
