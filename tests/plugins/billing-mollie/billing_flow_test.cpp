@@ -4,6 +4,8 @@
 // fetched back as paid (then the held message is delivered and B5 charges the current period),
 // the recurring charge through the outbox with its idempotency key, invoices and their PDF over
 // the API, the billing run (idempotent) and a failed collection with its mail and retry day.
+#include <Poco/Net/ServerSocket.h>
+
 #include <cstdio>
 #include <iostream>
 #include <thread>
@@ -232,6 +234,47 @@ TEST_P(BillingFlow, APaidFirstPaymentActivatesReleasesHeldMessagesAndChargesMont
             0);
 }
 
+TEST_P(BillingFlow, TheProvidersOwnWebhookReachesTheDaemonAndActivates) {
+  // Restart on a known port with http.public_url pointing at it, so the webhook URL the daemon
+  // hands the provider is real and the fake Mollie calls it itself (form post `id=tr_…`,
+  // retried until 200). The access link mails carry the old public URL, so activate first.
+  Enrolled user = activate(*a_, "praktijk@example.nl", "22222222");
+  a_->daemon->signal(SIGTERM);
+  ASSERT_EQ(a_->daemon->waitExit(std::chrono::seconds(20)), 0);
+  int port = 0;
+  {
+    Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
+    port = probe.address().port();
+  }
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  ASSERT_TRUE(a_->daemon->start({"--set", "http.listen=127.0.0.1:" + std::to_string(port), "--set",
+                                 "http.public_url=" + base}))
+      << a_->daemon->output();
+  auto ok = a_->post("/api/v1/activation/mandate",
+                     mandate(user.activationToken, "NL91ABNA0417164300", true));
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  const std::string first = json(ok.body)->getValue<std::string>("payment_id");
+  fake_->control("payments/" + first, R"({"status":"paid"})");
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        return a_->count(
+                   "SELECT COUNT(*) FROM accounts WHERE agb_code = '22222222' AND state = "
+                   "'active'") == 1;
+      },
+      std::chrono::seconds(15)));
+  // The fake delivered it to the daemon's public webhook URL and got its 200.
+  bool delivered = false;
+  auto hooks = fake_->list("webhooks");
+  for (std::size_t i = 0; i < hooks->size(); ++i) {
+    auto h = hooks->getObject(static_cast<unsigned>(i));
+    if (h->optValue<std::string>("payment_id", "") == first &&
+        h->optValue<std::string>("url", "") == base + "/api/v1/webhooks/mollie" &&
+        h->optValue<int>("status", 0) == 200)
+      delivered = true;
+  }
+  EXPECT_TRUE(delivered);
+}
+
 TEST_P(BillingFlow, TheMandateNeedsTheAuthenticatorStepAndAValidActivationToken) {
   auto created = a_->createAccount("laat@example.nl", "33333333");
   (void)created;
@@ -260,11 +303,11 @@ class BillingRunKill : public ::testing::TestWithParam<storage::Backend> {
       pg_ = std::make_unique<TestDatabase>(storage::Backend::kPostgres, "berichtd_billkill_");
       BERICHTD_PREPARE_TEST_DATABASE(*pg_);
     }
-    a_ = std::make_unique<AuthDaemon>(10, /*withAuth=*/false, /*manualClock=*/true, false,
-                                      pg_ ? pg_->url() : "",
-                                      std::vector<std::pair<std::string, std::string>>{},
-                                      "messages: {master_key: {file: messages.key}}\n"
-                                      "billing: {run_chunk_size: 20, run_hour: 23, scheduler_poll_ms: 100}\n");
+    a_ = std::make_unique<AuthDaemon>(
+        10, /*withAuth=*/false, /*manualClock=*/true, false, pg_ ? pg_->url() : "",
+        std::vector<std::pair<std::string, std::string>>{},
+        "messages: {master_key: {file: messages.key}}\n"
+        "billing: {run_chunk_size: 20, run_hour: 23, scheduler_poll_ms: 100}\n");
     a_->dir.write("messages.key", "m1:" + std::string(64, 'e') + "\n");
     ASSERT_TRUE(a_->daemon->start()) << a_->daemon->output();
   }
@@ -342,16 +385,19 @@ TEST_P(BillingRunKill, ASigkilledRunRunAgainChargesEveryPeriodOnce) {
 }
 
 TEST_P(BillingRunKill, TheSchedulerRunsTheDayOnceFromTheRunHour) {
-  a_->sql("INSERT INTO accounts (email, email_key, agb_code, state, created_at, inserted_at) "
-          "VALUES ('s@example.nl', 's@example.nl', '55555555', 'active', '2020-01-05', "
-          "'2026-02-16T08:00:00.000Z')");
+  a_->sql(
+      "INSERT INTO accounts (email, email_key, agb_code, state, created_at, inserted_at) "
+      "VALUES ('s@example.nl', 's@example.nl', '55555555', 'active', '2020-01-05', "
+      "'2026-02-16T08:00:00.000Z')");
   a_->sql("INSERT INTO billing_customers SELECT id, 'cst_1' FROM accounts");
-  a_->sql("INSERT INTO billing_mandates (account_id, reference, account_holder, billing_address, "
-          "iban_sealed, iban_masked, consent_at, consent_client, consent_text_version, state, "
-          "created_at) SELECT id, 'ZLZ-1', 'P', '', 's', 'm', 'x', 'c', 'v', 'valid', 'x' FROM "
-          "accounts");
-  a_->sql("INSERT INTO billing_subscriptions SELECT id, 5, '2026-03-05', '2026-02-16' FROM "
-          "accounts");
+  a_->sql(
+      "INSERT INTO billing_mandates (account_id, reference, account_holder, billing_address, "
+      "iban_sealed, iban_masked, consent_at, consent_client, consent_text_version, state, "
+      "created_at) SELECT id, 'ZLZ-1', 'P', '', 's', 'm', 'x', 'c', 'v', 'valid', 'x' FROM "
+      "accounts");
+  a_->sql(
+      "INSERT INTO billing_subscriptions SELECT id, 5, '2026-03-05', '2026-02-16' FROM "
+      "accounts");
   auto setClock = [&](const std::string& iso) {
     auto r = httpRequest(a_->daemon->adminUrl(), "PUT", "/admin/v1/clock",
                          "{\"now\":\"" + iso + "\"}", a_->daemon->adminHeaders());
@@ -366,8 +412,9 @@ TEST_P(BillingRunKill, TheSchedulerRunsTheDayOnceFromTheRunHour) {
   setClock("2026-03-05T23:05:00+01:00");
   ASSERT_TRUE(waitUntil(
       [&] {
-        return a_->count("SELECT COUNT(*) FROM billing_runs WHERE day = '2026-03-05' AND "
-                         "finished_at IS NOT NULL") == 1;
+        return a_->count(
+                   "SELECT COUNT(*) FROM billing_runs WHERE day = '2026-03-05' AND "
+                   "finished_at IS NOT NULL") == 1;
       },
       std::chrono::seconds(10)));
   EXPECT_EQ(a_->count("SELECT COUNT(*) FROM invoices"), 1);

@@ -49,8 +49,9 @@ class SepaDaemon : public ::testing::TestWithParam<storage::Backend> {
 
 TEST_P(SepaDaemon, FirstDebitActivatesFilesValidateAndABankReturnReopensTheInvoice) {
   Enrolled user = activate(*a_, "praktijk@example.nl", "22222222");
-  a_->sql("UPDATE accounts SET created_at = '2018-10-31', paid_through = '2026-01-10' WHERE "
-          "agb_code = '22222222'");
+  a_->sql(
+      "UPDATE accounts SET created_at = '2018-10-31', paid_through = '2026-01-10' WHERE "
+      "agb_code = '22222222'");
   Poco::JSON::Object m;
   m.set("activation_token", user.activationToken);
   m.set("iban", "NL44 RABO 0123 4567 89");
@@ -80,8 +81,9 @@ TEST_P(SepaDaemon, FirstDebitActivatesFilesValidateAndABankReturnReopensTheInvoi
   // B5: the current period's charge reaches the plugin through the outbox, then the next file.
   ASSERT_TRUE(waitUntil(
       [&] {
-        return a_->count("SELECT COUNT(*) FROM billing_charges WHERE kind = 'collection' AND "
-                         "payment_id IS NOT NULL") == 1;
+        return a_->count(
+                   "SELECT COUNT(*) FROM billing_charges WHERE kind = 'collection' AND "
+                   "payment_id IS NOT NULL") == 1;
       },
       std::chrono::seconds(15)));
   auto second = admin("/admin/v1/billing/batch", R"({"date":"2026-02-20"})");
