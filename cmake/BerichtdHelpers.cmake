@@ -18,4 +18,9 @@ function(berichtd_add_test name)
     BERICHTD_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
     BERICHTD_PLUGIN_DIR="${CMAKE_BINARY_DIR}/plugins")
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${T_LABELS}" TIMEOUT 300 RUN_SERIAL ${serial})
+  # The ThreadSanitizer pass runs only these labels; it builds just their binaries
+  # (target unit_and_concurrency_tests, tests/CMakeLists.txt) to keep CI short.
+  if("unit" IN_LIST T_LABELS OR "concurrency" IN_LIST T_LABELS)
+    set_property(GLOBAL APPEND PROPERTY BERICHTD_UNIT_AND_CONCURRENCY_TESTS ${name})
+  endif()
 endfunction()

@@ -307,7 +307,24 @@ http::Router DaemonRoutes::adminRouter() {
           out.set("state", "pending");
           res.body = stringify(out);
         }));
-  // Billing (berichtctl billing run|fail|sync).
+  // Billing (berichtctl billing run|fail|sync|batch).
+  // The optional {"date": "YYYY-MM-DD"} of a body: nullopt after answering 400 itself; an empty
+  // inner optional when no date was given.
+  auto optionalDate = [](const http::HttpRequest& req,
+                         http::HttpResponse& res) -> std::optional<std::optional<billing::Date>> {
+    auto in = http::parseJsonObject(req.body.empty() ? "{}" : req.body);
+    if (!in) {
+      http::setError(res, 400, in.status());
+      return std::nullopt;
+    }
+    if (!(*in)->has("date")) return std::optional<billing::Date>();
+    auto parsed = billing::parseDate((*in)->optValue<std::string>("date", ""));
+    if (!parsed) {
+      http::setError(res, 400, parsed.status());
+      return std::nullopt;
+    }
+    return std::optional<billing::Date>(*parsed);
+  };
   auto billingOff = [](http::HttpResponse& res) {
     http::setError(res, 503, "SERVICE_UNAVAILABLE", "billing is not configured on this server");
   };
@@ -315,18 +332,12 @@ http::Router DaemonRoutes::adminRouter() {
     http::setError(res, billingHttpStatus(s.code()), s);
   };
   r.add("POST", "/admin/v1/billing/run",
-        guarded([&d, billingOff, billingFailed](const http::HttpRequest& req,
-                                                http::HttpResponse& res) {
+        guarded([&d, billingOff, billingFailed, optionalDate](const http::HttpRequest& req,
+                                                              http::HttpResponse& res) {
           if (!d.billing_) return billingOff(res);
-          auto in = http::parseJsonObject(req.body.empty() ? "{}" : req.body);
-          if (!in) return http::setError(res, 400, in.status());
-          std::optional<billing::Date> day;
-          if ((*in)->has("date")) {
-            auto parsed = billing::parseDate((*in)->optValue<std::string>("date", ""));
-            if (!parsed) return http::setError(res, 400, parsed.status());
-            day = *parsed;
-          }
-          auto report = d.billing_->run(day);
+          auto day = optionalDate(req, res);
+          if (!day) return;
+          auto report = d.billing_->run(*day);
           if (!report) return billingFailed(res, report.status());
           Poco::JSON::Object o;
           o.set("day", report->day);
@@ -336,36 +347,31 @@ http::Router DaemonRoutes::adminRouter() {
           res.body = stringify(o);
         }));
   r.add("POST", "/admin/v1/billing/payments/{id}/fail",
-        guarded([&d, billingOff, billingFailed](const http::HttpRequest& req,
-                                                http::HttpResponse& res) {
-          if (!d.billing_) return billingOff(res);
-          auto in = http::parseJsonObject(req.body.empty() ? "{}" : req.body);
-          if (!in) return http::setError(res, 400, in.status());
-          const std::string reason = (*in)->optValue<std::string>("reason", "");
-          if (reason.empty()) return http::setError(res, 400, "BAD_REQUEST", "'reason' is required");
-          std::string id;
-          Poco::URI::decode(req.params.at("id"), id);
-          auto out = d.billing_->markFailed(id, reason);
-          if (!out) return billingFailed(res, out.status());
-          auto charge = d.billingStore_->chargeByPaymentId(id);
-          Poco::JSON::Object o;
-          o.set("payment_id", id);
-          o.set("status", charge && *charge ? (*charge)->status : std::string("unknown"));
-          res.body = stringify(o);
-        }));
+        guarded(
+            [&d, billingOff, billingFailed](const http::HttpRequest& req, http::HttpResponse& res) {
+              if (!d.billing_) return billingOff(res);
+              auto in = http::parseJsonObject(req.body.empty() ? "{}" : req.body);
+              if (!in) return http::setError(res, 400, in.status());
+              const std::string reason = (*in)->optValue<std::string>("reason", "");
+              if (reason.empty())
+                return http::setError(res, 400, "BAD_REQUEST", "'reason' is required");
+              std::string id;
+              Poco::URI::decode(req.params.at("id"), id);
+              auto out = d.billing_->markFailed(id, reason);
+              if (!out) return billingFailed(res, out.status());
+              auto charge = d.billingStore_->chargeByPaymentId(id);
+              Poco::JSON::Object o;
+              o.set("payment_id", id);
+              o.set("status", charge && *charge ? (*charge)->status : std::string("unknown"));
+              res.body = stringify(o);
+            }));
   r.add("POST", "/admin/v1/billing/batch",
-        guarded([&d, billingOff, billingFailed](const http::HttpRequest& req,
-                                                http::HttpResponse& res) {
+        guarded([&d, billingOff, billingFailed, optionalDate](const http::HttpRequest& req,
+                                                              http::HttpResponse& res) {
           if (!d.billing_) return billingOff(res);
-          auto in = http::parseJsonObject(req.body.empty() ? "{}" : req.body);
-          if (!in) return http::setError(res, 400, in.status());
-          std::optional<billing::Date> day;
-          if ((*in)->has("date")) {
-            auto parsed = billing::parseDate((*in)->optValue<std::string>("date", ""));
-            if (!parsed) return http::setError(res, 400, parsed.status());
-            day = *parsed;
-          }
-          auto out = d.billing_->writeBatch(day);
+          auto day = optionalDate(req, res);
+          if (!day) return;
+          auto out = d.billing_->writeBatch(*day);
           if (!out) return billingFailed(res, out.status());
           Poco::JSON::Object o;
           o.set("file", out->file ? Poco::Dynamic::Var(*out->file) : Poco::Dynamic::Var());
@@ -377,8 +383,7 @@ http::Router DaemonRoutes::adminRouter() {
           res.body = stringify(o);
         }));
   r.add("POST", "/admin/v1/billing/sync",
-        guarded([&d, billingOff, billingFailed](const http::HttpRequest&,
-                                                http::HttpResponse& res) {
+        guarded([&d, billingOff, billingFailed](const http::HttpRequest&, http::HttpResponse& res) {
           if (!d.billing_) return billingOff(res);
           auto out = d.billing_->syncUnsettled();
           if (!out) return billingFailed(res, out.status());

@@ -10,6 +10,7 @@
 #include "billing/iban.hpp"
 #include "billing/invoice_numbers.hpp"
 #include "core/tokens.hpp"
+#include "storage/abort.hpp"
 #include "storage/outbox.hpp"
 #include "storage/sql_run.hpp"
 
@@ -20,31 +21,8 @@ namespace {
 using storage::runSql;
 using Tx = Poco::Data::Session;
 
-// Carries a Status out of a transaction body, rolling the transaction back.
-struct Abort : std::runtime_error {
-  explicit Abort(Status s) : std::runtime_error(s.code()), status(std::move(s)) {}
-  Status status;
-};
-
-template <typename T>
-T orAbort(Result<T> r) {
-  if (!r) throw Abort(r.status());
-  return std::move(r).value();
-}
-
-// transact() with a Status thrown from inside (Abort) answered as that Status.
-Status transactOr(storage::Database& db, const std::function<void(Tx&)>& work) {
-  Status refused = Status::ok();
-  Status s = db.transact([&](Tx& tx) {
-    try {
-      work(tx);
-    } catch (const Abort& a) {
-      refused = a.status;
-      throw;
-    }
-  });
-  return refused.isOk() ? s : refused;
-}
+using storage::Abort;
+using storage::orAbort;
 
 std::string joinLines(const std::vector<std::string>& lines) {
   std::string out;
@@ -197,7 +175,7 @@ Result<VerificationCharge> BillingStore::beginMandate(const MandateInput& in) {
   const std::string nowText = formatIso8601(clock_.now());
   auto sealed = ibanBox_.seal(in.iban, "iban:" + std::to_string(in.accountId));
   if (!sealed) return sealed.status();
-  Status s = transactOr(db_, [&](Tx& tx) {
+  Status s = storage::transactOrAbort(db_, [&](Tx& tx) {
     auto acc = runSql(db_, tx, "SELECT state FROM accounts WHERE id = ?", {in.accountId});
     if (acc.rows.empty()) throw Abort(Status::error("NOT_FOUND", "no such account"));
     const std::string state = acc.rows[0][0].textOr("");
@@ -255,7 +233,7 @@ Result<PaymentOutcome> BillingStore::applyPayment(const PaymentInfo& p,
   const TimePoint now = clock_.now();
   const std::string nowText = formatIso8601(now);
   const Date today = dateOr(accounts::amsterdamDate(now));
-  Status s = transactOr(db_, [&](Tx& tx) {
+  Status s = storage::transactOrAbort(db_, [&](Tx& tx) {
     out = PaymentOutcome{};
     auto c = runSql(db_, tx,
                     "SELECT id, account_id, invoice_id, kind, attempt, status, charged_back_cents, "
@@ -367,7 +345,7 @@ Result<RunReport> BillingStore::run(Date day, const BillingSettings& settings, i
   for (;;) {
     int64_t invoices = 0, charges = 0, last = after;
     std::size_t seen = 0;
-    s = transactOr(db_, [&](Tx& tx) {
+    s = storage::transactOrAbort(db_, [&](Tx& tx) {
       invoices = charges = 0;
       last = after;
       auto due = runSql(
@@ -408,7 +386,7 @@ Result<RunReport> BillingStore::run(Date day, const BillingSettings& settings, i
   }
   // B7: the next attempt of each failed collection whose retry day has come, while its invoice
   // is open and the account can still be charged.
-  s = transactOr(db_, [&](Tx& tx) {
+  s = storage::transactOrAbort(db_, [&](Tx& tx) {
     int64_t retries = 0;
     auto due = runSql(
         db_, tx,

@@ -395,7 +395,7 @@ void printSynced(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
 
 void printBatch(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
   const std::string file = text(o, "file");
-  out << (file.empty() ? std::string("nothing to collect") : "wrote " + file) << " ("
+  out << (file == "-" ? std::string("nothing to collect") : "wrote " + file) << " ("
       << text(o, "count") << " collections for " << text(o, "collection_date") << ")\n";
 }
 

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "storage/abort.hpp"
 #include "storage/outbox.hpp"
 #include "storage/sql_run.hpp"
 
@@ -18,17 +19,8 @@ namespace {
 
 using namespace Poco::Data::Keywords;
 
-// Carries a Status out of a transaction body, rolling the transaction back.
-struct Abort : std::runtime_error {
-  explicit Abort(Status s) : std::runtime_error(s.code()), status(std::move(s)) {}
-  Status status;
-};
-
-template <typename T>
-T orAbort(Result<T> r) {
-  if (!r) throw Abort(r.status());
-  return std::move(r).value();
-}
+using storage::Abort;
+using storage::orAbort;
 
 std::string aad(int64_t messageId, int64_t accountId, const std::string& box, const char* field) {
   return "msg:" + std::to_string(messageId) + ":" + std::to_string(accountId) + ":" + box + ":" +

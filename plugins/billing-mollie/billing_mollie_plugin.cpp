@@ -60,11 +60,20 @@ std::string json(const Object& o) {
   return s.str();
 }
 
+// OpenSSL through Poco, counted: initializeSSL() on construction, uninitializeSSL() on
+// destruction, so the library's state is released when the last instance goes (an unpaired
+// initialize leaks it, and the daemon's leak check at exit fails).
+struct SslUse {
+  SslUse() { Poco::Net::initializeSSL(); }
+  ~SslUse() { Poco::Net::uninitializeSSL(); }
+  SslUse(const SslUse&) = delete;
+  SslUse& operator=(const SslUse&) = delete;
+};
+
 class BillingMollie final : public berichtd::Plugin {
  public:
   static Result<std::unique_ptr<BillingMollie>> create(berichtd::PluginContext ctx) {
-    static std::once_flag ssl;
-    std::call_once(ssl, [] { Poco::Net::initializeSSL(); });
+    const SslUse ssl;  // OpenSSL ready while the TLS context is made (the instance keeps its own)
     const auto& cfg = ctx.config();
     berichtd::mollie::HttpSettings s;
     s.apiUrl = cfg.getOr("api_url", "https://api.mollie.com");
@@ -282,6 +291,7 @@ class BillingMollie final : public berichtd::Plugin {
     return json(o);
   }
 
+  SslUse ssl_;  // first in, last out: outlives the TLS objects below
   berichtd::PluginContext ctx_;
   berichtd::mollie::MollieHttp http_;
 };

@@ -24,11 +24,20 @@ using berichtd::Message;
 using berichtd::Result;
 using berichtd::Status;
 
+// OpenSSL through Poco, counted: initializeSSL() on construction, uninitializeSSL() on
+// destruction, so the library's state is released when the last instance goes (an unpaired
+// initialize leaks it, and the daemon's leak check at exit fails).
+struct SslUse {
+  SslUse() { Poco::Net::initializeSSL(); }
+  ~SslUse() { Poco::Net::uninitializeSSL(); }
+  SslUse(const SslUse&) = delete;
+  SslUse& operator=(const SslUse&) = delete;
+};
+
 class DeliverySmtp final : public berichtd::Plugin {
  public:
   static Result<std::unique_ptr<DeliverySmtp>> create(berichtd::PluginContext ctx) {
-    static std::once_flag ssl;
-    std::call_once(ssl, [] { Poco::Net::initializeSSL(); });
+    const SslUse ssl;  // OpenSSL ready while the TLS context is made (the instance keeps its own)
     const auto& cfg = ctx.config();
     berichtd::mail::SmtpSettings s;
     s.host = cfg.getOr("host", "127.0.0.1");
@@ -110,6 +119,7 @@ class DeliverySmtp final : public berichtd::Plugin {
   }
 
  private:
+  SslUse ssl_;  // first in, last out: outlives the TLS objects below
   berichtd::PluginContext ctx_;
   berichtd::mail::SmtpSender sender_;
   std::string dir_;
