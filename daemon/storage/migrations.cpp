@@ -193,6 +193,38 @@ CREATE TABLE billing_runs (
   charges {{BIGINT}} NOT NULL DEFAULT 0
 );
 )sql"},
+      // Status (SPEC S1, S2): operator incidents with their updates, and maintenance windows.
+      // components holds the affected components and the state each is set to, as JSON
+      // {"login": "major_outage"}; times ISO 8601 UTC. Kept 90 days after they end (the page's
+      // history); older rows are pruned.
+      {7, "status", R"sql(
+CREATE TABLE status_incidents (
+  id {{ID}},
+  name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  components TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  resolved_at TEXT
+);
+CREATE TABLE status_incident_updates (
+  id {{ID}},
+  incident_id {{BIGINT}} NOT NULL REFERENCES status_incidents(id) ON DELETE CASCADE,
+  status TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX status_incident_updates_incident ON status_incident_updates (incident_id, id);
+CREATE TABLE status_maintenances (
+  id {{ID}},
+  name TEXT NOT NULL,
+  body TEXT NOT NULL,
+  components TEXT NOT NULL,
+  starts_at TEXT NOT NULL,
+  ends_at TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }
