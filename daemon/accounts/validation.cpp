@@ -129,6 +129,18 @@ std::string amsterdamDate(TimePoint t) {
   return buf;
 }
 
+std::string amsterdamDateTime(TimePoint t) {
+  using namespace std::chrono;
+  const auto local = amsterdamLocal(t);
+  const year_month_day ymd(floor<days>(local));
+  const auto minutes = duration_cast<std::chrono::minutes>(local - floor<days>(local)).count();
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02u-%02u-%04d %02d:%02d", static_cast<unsigned>(ymd.day()),
+                static_cast<unsigned>(ymd.month()), static_cast<int>(ymd.year()),
+                static_cast<int>(minutes / 60), static_cast<int>(minutes % 60));
+  return buf;
+}
+
 int amsterdamHour(TimePoint t) {
   using namespace std::chrono;
   const auto local = amsterdamLocal(t);

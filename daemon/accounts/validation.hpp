@@ -34,5 +34,7 @@ Status validateDate(std::string_view date);
 std::string amsterdamDate(TimePoint t);
 // The hour of the day (0-23) in Europe/Amsterdam, by the same rule (the billing run's hour).
 int amsterdamHour(TimePoint t);
+// "DD-MM-YYYY HH:MM" in Europe/Amsterdam, for pages people read (the status page).
+std::string amsterdamDateTime(TimePoint t);
 
 }  // namespace berichtd::accounts

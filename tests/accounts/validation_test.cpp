@@ -147,5 +147,11 @@ TEST(AccountValidation, AmsterdamHourFollowsCetAndCest) {
   }
 }
 
+TEST(AccountValidation, AmsterdamDateTimeForPeople) {
+  EXPECT_EQ(amsterdamDateTime(*parseIso8601("2026-02-12T23:00:00Z")), "13-02-2026 00:00");
+  EXPECT_EQ(amsterdamDateTime(*parseIso8601("2026-07-01T21:59:00Z")), "01-07-2026 23:59");
+  EXPECT_EQ(amsterdamDateTime(*parseIso8601("2026-10-25T01:30:00Z")), "25-10-2026 02:30");
+}
+
 }  // namespace
 }  // namespace berichtd::accounts
