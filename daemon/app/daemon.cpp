@@ -43,7 +43,22 @@ std::shared_ptr<const config::Config> Daemon::currentConfig() const {
 
 Result<Message> Daemon::callService(Message request, std::chrono::milliseconds timeout) {
   plugin::stampNow(request, *clock_);
-  return bus_->call(request, timeout);
+  const auto started = std::chrono::steady_clock::now();
+  const std::string service = request.service;
+  auto reply = bus_->call(request, timeout);
+  // S2: the status page judges each service by what its requests actually did. A refusal a
+  // plugin answered on purpose (a wrong password, an unknown recipient) is a working service;
+  // only the bus's own failures and internal errors count against it.
+  const std::string code = reply ? std::string() : reply.status().code();
+  const bool failed =
+      !reply && (code == "TIMEOUT" || code == "BUSY" || code == "SERVICE_UNAVAILABLE" ||
+                 code == "PLUGIN_ERROR" || code == "INTERNAL" || code.rfind("STORAGE_", 0) == 0 ||
+                 code == "PROVIDER_UNAVAILABLE");
+  if (statusWindow_)
+    statusWindow_->record(service, !failed,
+                          std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - started));
+  return reply;
 }
 
 Status Daemon::start(config::Config cfg) {
@@ -52,6 +67,8 @@ Status Daemon::start(config::Config cfg) {
   config_ = std::make_shared<const config::Config>(std::move(cfg));
   configGeneration_ = 1;
   const config::Config& c = *config_;
+  statusWindow_ =
+      std::make_unique<status::RequestWindow>(std::chrono::seconds(c.status.windowSeconds));
 
   if (c.clock.mode == "manual") {
     TimePoint start = std::chrono::system_clock::now();
@@ -194,6 +211,23 @@ Status Daemon::start(config::Config cfg) {
     if (dispatcher_) dispatcher_->wake();
   };
   messageRoutes_ = std::make_unique<MessageRoutes>(std::move(messageDeps));
+  {
+    std::vector<std::string> ids;
+    for (const auto& def : status::defaultComponents()) ids.push_back(def.id);
+    statusStore_ = std::make_unique<status::StatusStore>(*database_, *clock_, ids);
+    status::BoardProbes probes;
+    probes.databaseUp = [this] { return database_->ping().isOk(); };
+    probes.serviceLive = [this](const std::string& service) {
+      return broker_->hasLiveWorker(service);
+    };
+    statusBoard_ = std::make_unique<status::StatusBoard>(status::defaultComponents(), *statusStore_,
+                                                         *statusWindow_, probes, *clock_);
+    StatusRouteDeps statusDeps;
+    statusDeps.store = statusStore_.get();
+    statusDeps.board = statusBoard_.get();
+    statusDeps.config = [this] { return currentConfig(); };
+    statusRoutes_ = std::make_unique<StatusRoutes>(std::move(statusDeps));
+  }
   BillingRouteDeps billingRouteDeps;
   billingRouteDeps.auth = authRoutes_.get();
   billingRouteDeps.accounts = accounts_.get();

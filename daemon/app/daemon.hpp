@@ -21,6 +21,7 @@
 #include "app/billing_routes.hpp"
 #include "app/billing_service.hpp"
 #include "app/message_routes.hpp"
+#include "app/status_routes.hpp"
 #include "app/systemd_notify.hpp"
 #include "bus/broker.hpp"
 #include "bus/client.hpp"
@@ -82,6 +83,11 @@ class Daemon {
   std::unique_ptr<billing::BillingStore> billingStore_;
   std::unique_ptr<BillingService> billing_;
   std::unique_ptr<BillingRoutes> billingRoutes_;
+  // The status page (SPEC S1, S2): bus outcomes per service, incidents and maintenance.
+  std::unique_ptr<status::RequestWindow> statusWindow_;  // made first in start()
+  std::unique_ptr<status::StatusStore> statusStore_;
+  std::unique_ptr<status::StatusBoard> statusBoard_;
+  std::unique_ptr<StatusRoutes> statusRoutes_;
   zmq::context_t context_{1};
   std::unique_ptr<bus::Broker> broker_;
   std::unique_ptr<bus::BusClient> bus_;

@@ -60,6 +60,7 @@ http::Router DaemonRoutes::publicRouter() {
   d.authRoutes_->addTo(r);
   d.messageRoutes_->addTo(r);
   d.billingRoutes_->addTo(r);
+  d.statusRoutes_->addPublic(r);  // /status, /status.json
   // The knowledge base every error's `help` link points at (D2).
   auto kennisbank = [&d](const std::string& code, http::HttpResponse& res) {
     auto page = http::knowledgePage(d.currentConfig()->http.kennisbankDir, code);
@@ -307,6 +308,7 @@ http::Router DaemonRoutes::adminRouter() {
           out.set("state", "pending");
           res.body = stringify(out);
         }));
+  d.statusRoutes_->addAdmin(r, guarded);  // incidents and maintenance windows
   // Billing (berichtctl billing run|fail|sync|batch).
   // The optional {"date": "YYYY-MM-DD"} of a body: nullopt after answering 400 itself; an empty
   // inner optional when no date was given.

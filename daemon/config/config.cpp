@@ -493,6 +493,15 @@ const std::vector<Section>& sections() {
               100000),
           row("scheduler_poll_ms", Type::Whole, &C::billing, &BillingConfig::schedulerPollMs, 100,
               3600000)}});
+    s.push_back(
+        {"status",
+         {row("page_name", Type::String, &C::status, &StatusConfig::pageName),
+          row("degraded_percent", Type::Whole, &C::status, &StatusConfig::degradedPercent, 1, 100),
+          row("outage_percent", Type::Whole, &C::status, &StatusConfig::outagePercent, 1, 100),
+          row("slow_ms", Type::Whole, &C::status, &StatusConfig::slowMs, 1, 600000),
+          row("min_requests", Type::Whole, &C::status, &StatusConfig::minRequests, 1, 1000000),
+          row("window_seconds", Type::Whole, &C::status, &StatusConfig::windowSeconds, 10,
+              3600)}});
     s.push_back({"log",
                  {row("level", Type::Enum, &C::log, &LogConfig::level, 0, 0,
                       {"debug", "information", "warning", "error"})}});

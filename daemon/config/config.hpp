@@ -73,6 +73,17 @@ struct ActivationConfig {
   std::string deadline = "2026-03-01T00:00:00+01:00";
 };
 
+// The public status page (SPEC S1, S2; docs/status.md): its name and the thresholds that turn
+// the bus's error rate and latency over the window into a component's state.
+struct StatusConfig {
+  std::string pageName = "ZilliZ berichtenapp";
+  int degradedPercent = 5;
+  int outagePercent = 25;
+  int slowMs = 2000;
+  int minRequests = 20;
+  int windowSeconds = 300;
+};
+
 struct BillingConfig {
   // SPEC B1: the monthly price excl. VAT in cents from each date on (YYYY-MM-DD, increasing).
   struct Tariff {
@@ -131,6 +142,7 @@ struct Config {
   MessagesConfig messages;
   ActivationConfig activation;
   BillingConfig billing;
+  StatusConfig status;
   LogConfig log;
   PluginsConfig plugins;
 };

@@ -622,6 +622,25 @@ TEST(ConfigLoad, RetryDaysProviderAndRunHour) {
   EXPECT_EQ(d.config->billing.runChunkSize, 500);
 }
 
+TEST(ConfigLoad, StatusThresholds) {
+  LoadResult r = parseConfig(
+      "status:\n  page_name: Test\n  degraded_percent: 10\n  outage_percent: 50\n"
+      "  slow_ms: 500\n  min_requests: 5\n  window_seconds: 60\n",
+      "t.yaml", {});
+  ASSERT_TRUE(r.config.has_value()) << ::testing::PrintToString(errorStrings(r));
+  EXPECT_EQ(r.config->status.pageName, "Test");
+  EXPECT_EQ(r.config->status.degradedPercent, 10);
+  EXPECT_EQ(r.config->status.outagePercent, 50);
+  EXPECT_EQ(r.config->status.slowMs, 500);
+  EXPECT_EQ(r.config->status.minRequests, 5);
+  EXPECT_EQ(r.config->status.windowSeconds, 60);
+  LoadResult bad = parseConfig("status:\n  window_seconds: 5\n", "t.yaml", {});
+  EXPECT_FALSE(bad.config.has_value());
+  EXPECT_EQ(errorStrings(bad),
+            std::vector<std::string>{
+                "t.yaml:2:19: status.window_seconds: 5 is out of range (10-3600)"});
+}
+
 TEST(ConfigLoad, TariffsAreReadInOrder) {
   LoadResult r = parseConfig(
       "billing:\n  tariffs:\n    - {from: 2026-01-01, monthly_excl_cents: 1350}\n"
