@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "app/daemon_routes.hpp"
+#include "app/scrape_gauges.hpp"
 #include "app/signals.hpp"
 #include "core/logging.hpp"
 #include "plugin/request_clock.hpp"
@@ -43,7 +44,29 @@ std::shared_ptr<const config::Config> Daemon::currentConfig() const {
 
 Result<Message> Daemon::callService(Message request, std::chrono::milliseconds timeout) {
   plugin::stampNow(request, *clock_);
-  return bus_->call(request, timeout);
+  const auto started = std::chrono::steady_clock::now();
+  auto reply = bus_->call(request, timeout);
+  metrics_.recordBus(request.service, reply ? std::string("ok") : reply.status().code(),
+                     std::chrono::steady_clock::now() - started);
+  return reply;
+}
+
+std::string Daemon::scrapeMetrics() {
+  std::vector<metrics::Family> families = metrics_.collect();
+  auto add = [&families](std::vector<metrics::Family> more) {
+    for (auto& f : more) families.push_back(std::move(f));
+  };
+  add(busGauges(broker_->snapshot(), plugins_->services()));
+  add(pluginGauges(plugins_->status()));
+  auto stored = storageGauges(*database_);
+  if (stored) {
+    add(std::move(stored).value());
+  } else {
+    logger("daemon").warning("metrics: the database counts are left out: %s",
+                             stored.status().toString());
+  }
+  add(daemonGauges(BERICHTD_VERSION, stored.isOk()));
+  return metrics::exposition(std::move(families));
 }
 
 Status Daemon::start(config::Config cfg) {
@@ -117,6 +140,7 @@ Status Daemon::start(config::Config cfg) {
   };
   plugins_ = std::make_unique<plugin::PluginManager>(context_, popts, services);
   if (Status s = plugins_->start(c.plugins); !s.isOk()) return s;
+  metrics_.setKnownServices(plugins_->services());
 
   AuthRouteDeps authDeps;
   authDeps.call = [this](Message m, std::chrono::milliseconds t) {
@@ -210,6 +234,7 @@ Status Daemon::start(config::Config cfg) {
   pub.maxQueued = c.http.maxQueued;
   pub.drainTimeout = std::chrono::milliseconds(c.http.drainTimeoutMs);
   pub.name = "http";
+  pub.onRequest = [this](const http::RequestRecord& r) { metrics_.recordHttp("public", r); };
   public_ = std::make_unique<http::HttpServer>(routes.publicRouter(), pub);
   if (Status s = public_->start(); !s.isOk()) return s;
 
@@ -218,6 +243,7 @@ Status Daemon::start(config::Config cfg) {
     adm.listen = c.admin.listen;
     adm.maxThreads = 4;
     adm.name = "admin";
+    adm.onRequest = [this](const http::RequestRecord& r) { metrics_.recordHttp("admin", r); };
     admin_ = std::make_unique<http::HttpServer>(routes.adminRouter(), adm);
     if (Status s = admin_->start(); !s.isOk()) return s;
   } else {
