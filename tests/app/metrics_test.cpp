@@ -1,12 +1,17 @@
 // GET /metrics of the real daemon (with the echo plugin): the series that requests leave
 // behind, the counts read from the database, label hygiene (route patterns, never raw paths or
-// tokens), and `promtool check metrics` accepting the body — and rejecting a broken one.
+// tokens), and `promtool check metrics` accepting the body — and rejecting a broken one; and a
+// scrape that answers at once while the plugin's only worker is busy, showing the queue.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "daemon_process.hpp"
 #include "storage/database.hpp"
@@ -194,6 +199,69 @@ TEST(DaemonMetrics, CountsRequestsBusCallsAndStoredRowsAndPassesPromtool) {
       "# HELP berichtd_things Things.\n# TYPE berichtd_things counter\n"
       "berichtd_things 1\n";
   EXPECT_NE(promtoolCheck(dir, unlinted, output), 0) << output;
+
+  d.signal(SIGTERM);
+  EXPECT_EQ(d.waitExit(std::chrono::seconds(15)), 0);
+}
+
+TEST(DaemonMetrics, AScrapeAnswersWhileThePluginIsBusyAndShowsTheQueue) {
+  TempDir dir;
+  std::string cfg = kConfig;
+  cfg.replace(cfg.find("echo: {}"), 8, "echo: {workers: 1}");
+  DaemonProcess d(dir, cfg);
+  ASSERT_TRUE(d.start()) << d.output();
+  // The one worker sleeps through the first call; the second waits in the broker's queue and
+  // times out there (2.5 s + 2.5 s is over the 3 s request timeout).
+  std::vector<std::thread> calls;
+  std::vector<int> statuses(2, 0);
+  for (int i = 0; i < 2; ++i) {
+    calls.emplace_back([&, i] {
+      statuses[i] =
+          httpRequest(d.adminUrl(), "POST", "/admin/v1/bus/echo/sleep", "2500", d.adminHeaders())
+              .status;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  std::string body;
+  std::chrono::steady_clock::duration took{};
+  const bool sawQueue = waitUntil(
+      [&] {
+        const auto started = std::chrono::steady_clock::now();
+        auto r = httpRequest(d.url(), "GET", "/metrics");
+        took = std::chrono::steady_clock::now() - started;
+        body = r.body;
+        auto m = parseSamples(body);
+        return r.status == 200 && valueOf(m, R"(berichtd_bus_queue_depth{service="echo"})") == 1 &&
+               valueOf(m, R"(berichtd_bus_in_flight{service="echo"})") == 1;
+      },
+      std::chrono::seconds(2));
+  for (auto& t : calls) t.join();
+  EXPECT_TRUE(sawQueue) << body;
+  EXPECT_LT(took, std::chrono::milliseconds(1000)) << "a scrape must not wait for the plugin";
+
+  // Each call's outcome is counted as its answer said: 200 ok, 504 TIMEOUT.
+  int ok = 0;
+  int timeouts = 0;
+  for (int s : statuses) {
+    ok += s == 200 ? 1 : 0;
+    timeouts += s == 504 ? 1 : 0;
+  }
+  EXPECT_EQ(ok + timeouts, 2) << statuses[0] << " " << statuses[1];
+  EXPECT_GE(timeouts, 1);
+  std::map<std::string, double> after;
+  EXPECT_TRUE(waitUntil(
+      [&] {
+        body = httpRequest(d.url(), "GET", "/metrics").body;
+        after = parseSamples(body);
+        return valueOf(after, R"(berichtd_bus_requests_total{service="echo",outcome="TIMEOUT"})") ==
+                   timeouts &&
+               std::max(
+                   0.0,
+                   valueOf(after, R"(berichtd_bus_requests_total{service="echo",outcome="ok"})")) ==
+                   ok;
+      },
+      std::chrono::seconds(5)))
+      << body;
 
   d.signal(SIGTERM);
   EXPECT_EQ(d.waitExit(std::chrono::seconds(15)), 0);
