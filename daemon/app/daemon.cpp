@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "app/daemon_routes.hpp"
+#include "app/scrape_gauges.hpp"
 #include "app/signals.hpp"
 #include "core/logging.hpp"
 #include "plugin/request_clock.hpp"
@@ -46,6 +47,8 @@ Result<Message> Daemon::callService(Message request, std::chrono::milliseconds t
   const auto started = std::chrono::steady_clock::now();
   const std::string service = request.service;
   auto reply = bus_->call(request, timeout);
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  metrics_.recordBus(service, reply ? std::string("ok") : reply.status().code(), elapsed);
   // S2: the status page judges each service by what its requests actually did. A refusal a
   // plugin answered on purpose (a wrong password, an unknown recipient) is a working service;
   // only the bus's own failures and internal errors count against it.
@@ -56,9 +59,26 @@ Result<Message> Daemon::callService(Message request, std::chrono::milliseconds t
                  code == "PROVIDER_UNAVAILABLE");
   if (statusWindow_)
     statusWindow_->record(service, !failed,
-                          std::chrono::duration_cast<std::chrono::milliseconds>(
-                              std::chrono::steady_clock::now() - started));
+                          std::chrono::duration_cast<std::chrono::milliseconds>(elapsed));
   return reply;
+}
+
+std::string Daemon::scrapeMetrics() {
+  std::vector<metrics::Family> families = metrics_.collect();
+  auto add = [&families](std::vector<metrics::Family> more) {
+    for (auto& f : more) families.push_back(std::move(f));
+  };
+  add(busGauges(broker_->snapshot(), plugins_->services()));
+  add(pluginGauges(plugins_->status()));
+  auto stored = storageGauges(*database_);
+  if (stored) {
+    add(std::move(stored).value());
+  } else {
+    logger("daemon").warning("metrics: the database counts are left out: %s",
+                             stored.status().toString());
+  }
+  add(daemonGauges(BERICHTD_VERSION, stored.isOk()));
+  return metrics::exposition(std::move(families));
 }
 
 Status Daemon::start(config::Config cfg) {
@@ -134,6 +154,7 @@ Status Daemon::start(config::Config cfg) {
   };
   plugins_ = std::make_unique<plugin::PluginManager>(context_, popts, services);
   if (Status s = plugins_->start(c.plugins); !s.isOk()) return s;
+  metrics_.setKnownServices(plugins_->services());
 
   AuthRouteDeps authDeps;
   authDeps.call = [this](Message m, std::chrono::milliseconds t) {
@@ -244,6 +265,7 @@ Status Daemon::start(config::Config cfg) {
   pub.maxQueued = c.http.maxQueued;
   pub.drainTimeout = std::chrono::milliseconds(c.http.drainTimeoutMs);
   pub.name = "http";
+  pub.onRequest = [this](const http::RequestRecord& r) { metrics_.recordHttp("public", r); };
   public_ = std::make_unique<http::HttpServer>(routes.publicRouter(), pub);
   if (Status s = public_->start(); !s.isOk()) return s;
 
@@ -252,6 +274,7 @@ Status Daemon::start(config::Config cfg) {
     adm.listen = c.admin.listen;
     adm.maxThreads = 4;
     adm.name = "admin";
+    adm.onRequest = [this](const http::RequestRecord& r) { metrics_.recordHttp("admin", r); };
     admin_ = std::make_unique<http::HttpServer>(routes.adminRouter(), adm);
     if (Status s = admin_->start(); !s.isOk()) return s;
   } else {

@@ -20,6 +20,7 @@
 #include "app/auth_routes.hpp"
 #include "app/billing_routes.hpp"
 #include "app/billing_service.hpp"
+#include "app/daemon_metrics.hpp"
 #include "app/message_routes.hpp"
 #include "app/status_routes.hpp"
 #include "app/systemd_notify.hpp"
@@ -59,9 +60,14 @@ class Daemon {
  private:
   friend class DaemonRoutes;
   std::shared_ptr<const config::Config> currentConfig() const;
+  // Every bus request of the daemon (routes, outbox, billing, in-process plugins' calls);
+  // counted and timed in metrics_.
   Result<Message> callService(Message request, std::chrono::milliseconds timeout);
+  // The body of GET /metrics.
+  std::string scrapeMetrics();
 
   DaemonOptions options_;
+  DaemonMetrics metrics_;  // first in, last out: every listener and bus call records into it
   mutable std::mutex configMutex_;
   std::shared_ptr<const config::Config> config_;  // guarded by configMutex_
   std::atomic<int> configGeneration_{0};

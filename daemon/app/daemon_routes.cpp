@@ -56,6 +56,12 @@ http::Router DaemonRoutes::publicRouter() {
     res.contentType = "application/health+json";
     res.body = http::healthJson(ready ? "pass" : "fail", checks, BERICHTD_VERSION);
   });
+  // Prometheus text format (docs/operations.md "Metrics"); reads snapshots and the database
+  // only, so a hung plugin cannot hang a scrape.
+  r.add("GET", "/metrics", [&d](const http::HttpRequest&, http::HttpResponse& res) {
+    res.contentType = "text/plain; version=0.0.4; charset=utf-8";
+    res.body = d.scrapeMetrics();
+  });
   // Login, sessions, recovery and activation (API.md; the `auth` service).
   d.authRoutes_->addTo(r);
   d.messageRoutes_->addTo(r);

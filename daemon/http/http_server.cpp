@@ -111,6 +111,14 @@ bool readBounded(std::istream& in, std::size_t limit, std::string& body) {
   return true;
 }
 
+// The method as a metrics label: any other token a client sends would be a new series.
+std::string_view methodLabel(const std::string& method) {
+  for (std::string_view known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    if (method == known) return known;
+  }
+  return "other";
+}
+
 class InFlightGuard {
  public:
   InFlightGuard(ServerState& s, Poco::Net::HTTPServerRequest& req)
@@ -137,8 +145,9 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
                 bool& bodyComplete) const;
   void callHandler(const HttpHandler& handler, const HttpRequest& request, HttpResponse& out) const;
   // Routes, reads the body, runs the handler: fills out and the path params of request.
+  // routeLabel gets the matched pattern (left as is when nothing matched).
   void route(Poco::Net::HTTPServerRequest& req, HttpRequest& request, HttpResponse& out,
-             bool& bodyComplete, bool hasBody) const;
+             bool& bodyComplete, bool hasBody, std::string& routeLabel) const;
   void send(Poco::Net::HTTPServerResponse& resp, const HttpResponse& out,
             const HttpRequest& request, bool bodyComplete) const;
   // The access log line: no query, no headers, no body.
@@ -216,6 +225,7 @@ void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& req,
   HttpRequest request;
   HttpResponse out;
   bool bodyComplete = true;
+  std::string routeLabel = "unmatched";
 
   request.method = req.getMethod();
   const std::string& uri = req.getURI();
@@ -230,7 +240,7 @@ void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& req,
       req.getChunkedTransferEncoding() || (req.hasContentLength() && req.getContentLength64() != 0);
 
   try {
-    route(req, request, out, bodyComplete, hasBody);
+    route(req, request, out, bodyComplete, hasBody, routeLabel);
   } catch (const std::exception& e) {
     // Only reached when building an answer itself failed (say, a path that JSON cannot carry).
     state_->log.error(request.method + " " + request.path + ": request failed: " + e.what());
@@ -252,10 +262,15 @@ void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& req,
   }
   send(resp, out, request, bodyComplete);
   logAccess(request, out, started);
+  if (state_->options.onRequest) {
+    state_->options.onRequest({methodLabel(request.method), routeLabel, out.status,
+                               std::chrono::steady_clock::now() - started});
+  }
 }
 
 void RequestHandler::route(Poco::Net::HTTPServerRequest& req, HttpRequest& request,
-                           HttpResponse& out, bool& bodyComplete, bool hasBody) const {
+                           HttpResponse& out, bool& bodyComplete, bool hasBody,
+                           std::string& routeLabel) const {
   if (state_->draining.load()) {
     // A new request on a kept-alive connection while stopping: only requests already being
     // handled may finish, so the drain ends; the client retries elsewhere or after the restart.
@@ -283,6 +298,7 @@ void RequestHandler::route(Poco::Net::HTTPServerRequest& req, HttpRequest& reque
       }
       case RouteMatch::Outcome::kMatched:
         request.params = std::move(match.params);
+        routeLabel = match.pattern;
         if (readBody(req, request, out, bodyComplete)) callHandler(*match.handler, request, out);
         break;
     }

@@ -12,7 +12,8 @@
 //  - a handler exception becomes 500 INTERNAL; the log gets the exception type and text, never
 //    the request body or the Authorization header.
 // One access log line per request at debug level on logger(options.name): method, path
-// without query, status, milliseconds.
+// without query, status, milliseconds; and options.onRequest, if set, with the route pattern
+// instead of the path (404, 405 and answers before routing count as route "unmatched").
 //
 // Not covered: a request Poco cannot parse at all (bad request line or header syntax) is
 // answered by Poco itself with a bare 400 before any routing happens.
@@ -25,8 +26,10 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "berichtd/status.hpp"
 #include "http/router.hpp"
@@ -38,6 +41,15 @@ struct ServerState;
 struct ServerRunning;
 }  // namespace detail
 
+// What the server tells onRequest about each answered request: only bounded values, never
+// the raw path (it carries ids and tokens).
+struct RequestRecord {
+  std::string_view method;  // GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, or "other"
+  std::string_view route;   // the matched route pattern ("/api/v1/messages/{id}"), or "unmatched"
+  int status = 0;
+  std::chrono::steady_clock::duration duration{};  // from the request line to the answer sent
+};
+
 struct HttpServerOptions {
   std::string listen;  // "host:port" or "[v6]:port"; port 0 binds any free port (tests)
   std::size_t maxBodyBytes = 1 << 20;
@@ -45,6 +57,8 @@ struct HttpServerOptions {
   int maxQueued = 64;   // accepted connections waiting for a thread; more are closed
   std::chrono::milliseconds drainTimeout{10000};
   std::string name = "http";  // logger name and log prefix
+  // Called after every answer on the handling thread (metrics); must be cheap and thread-safe.
+  std::function<void(const RequestRecord&)> onRequest;
 };
 
 class HttpServer {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -345,6 +346,59 @@ TEST_F(HttpServerTest, WhileStoppingANewRequestOnAKeptAliveConnectionIs503) {
   EXPECT_EQ(late.status, 503) << late.failure;
   EXPECT_EQ(late.body, errorBody("SERVICE_UNAVAILABLE", "the server is shutting down"));
   EXPECT_EQ(late.header("Retry-After"), "1");
+}
+
+TEST(HttpServer, OnRequestGetsTheRoutePatternNeverThePath) {
+  struct Seen {
+    std::string method, route;
+    int status;
+    std::chrono::steady_clock::duration duration;
+  };
+  std::mutex mutex;
+  std::vector<Seen> seen;
+  HttpServerOptions o;
+  o.listen = "127.0.0.1:0";
+  o.onRequest = [&](const RequestRecord& r) {
+    const std::lock_guard lock(mutex);
+    seen.push_back({std::string(r.method), std::string(r.route), r.status, r.duration});
+  };
+  HttpServer server(testRoutes(), o);
+  ASSERT_TRUE(server.start().isOk());
+  ASSERT_EQ(testing::get(server.port(), "/api/v1/messages/secret-id-77?box=sent").status, 200);
+  ASSERT_EQ(testing::get(server.port(), "/no/such/token-abc").status, 404);
+  Call wrong;
+  wrong.method = "DELETE";
+  wrong.path = "/healthz";
+  ASSERT_EQ(testing::call(server.port(), wrong).status, 405);
+  Call odd;
+  odd.method = "BREW";
+  odd.path = "/healthz";
+  ASSERT_EQ(testing::call(server.port(), odd).status, 405);
+  ASSERT_EQ(testing::get(server.port(), "/slow").status, 200);
+  // The hook runs after the answer is sent, so the client may be a little ahead of it.
+  ASSERT_TRUE(waitFor(
+      [&] {
+        const std::lock_guard lock(mutex);
+        return seen.size() == 5;
+      },
+      std::chrono::seconds(5)));
+  server.stop();
+  const std::lock_guard lock(mutex);
+  EXPECT_EQ(seen[0].method, "GET");
+  EXPECT_EQ(seen[0].route, "/api/v1/messages/{id}");
+  EXPECT_EQ(seen[0].status, 200);
+  EXPECT_EQ(seen[1].route, "unmatched");
+  EXPECT_EQ(seen[1].status, 404);
+  EXPECT_EQ(seen[2].method, "DELETE");
+  EXPECT_EQ(seen[2].route, "unmatched");
+  EXPECT_EQ(seen[2].status, 405);
+  EXPECT_EQ(seen[3].method, "other");
+  EXPECT_EQ(seen[4].route, "/slow");
+  EXPECT_GE(seen[4].duration, std::chrono::milliseconds(300));
+  for (const auto& s : seen) {
+    EXPECT_EQ(s.route.find("secret-id"), std::string::npos);
+    EXPECT_EQ(s.route.find("token"), std::string::npos);
+  }
 }
 
 TEST(HttpServer, StopAfterTheDrainTimeoutCutsTheRemainingConnections) {
