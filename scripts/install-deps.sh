@@ -8,7 +8,7 @@ build_pkgs=(build-essential cmake ninja-build ccache pkg-config git
   libsystemd-dev libpq-dev libsqlite3-dev libqrencode-dev libhpdf-dev fonts-dejavu-core)
 test_pkgs=(googletest libgtest-dev libgmock-dev postgresql-15 postgresql-client-15
   systemd curl iproute2 util-linux libxml2-utils oathtool zbar-tools librsvg2-bin
-  python3-aiosmtpd openssl poppler-utils prometheus)
+  python3-aiosmtpd openssl poppler-utils chromium prometheus)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then want+=("${test_pkgs[@]}"); fi

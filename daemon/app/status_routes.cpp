@@ -213,8 +213,10 @@ void StatusRoutes::addAdmin(
           auto id = idOf(req, res);
           if (!id) return;
           if (Status s = deps->store->removeMaintenance(*id); !s) return fail(res, s);
-          res.status = 204;
-          res.body.clear();
+          Poco::JSON::Object o;
+          o.set("id", *id);
+          o.set("removed", true);
+          http::setJson(res, o);
         }));
 }
 

@@ -8,7 +8,7 @@
 //   POST /admin/v1/incidents/{id}/resolve {body}                          → {id, status}
 //   GET  /admin/v1/maintenances                    → {maintenances: [...]}
 //   POST /admin/v1/maintenances {name, starts_at, ends_at, components: [..], body} → 201 {id}
-//   DELETE /admin/v1/maintenances/{id}             → 204
+//   DELETE /admin/v1/maintenances/{id}             → {id, removed: true}
 // Refusals carry StatusStore's codes (400/404/409).
 // Thread-safety: handlers run on HTTP threads; the store and board are thread-safe.
 #pragma once

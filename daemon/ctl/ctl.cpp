@@ -43,6 +43,13 @@ constexpr const char* kUsage =
     "  billing fail PAYMENT_ID REASON\n"
     "                      enters a bank return: the debit failed (SEPA files)\n"
     "  billing sync        fetches every unsettled payment back from the provider\n"
+    "  incident open --name N --component C=STATE... [--body TEXT]\n"
+    "  incident update ID --status S [--body TEXT] [--component C=STATE...]\n"
+    "  incident resolve ID [--body TEXT] | incident list\n"
+    "                      operator incidents on the status page (they override checks)\n"
+    "  maintenance add --name N --starts ISO8601 --ends ISO8601 [--component C...] [--body T]\n"
+    "  maintenance list | maintenance remove ID\n"
+    "                      scheduled maintenance windows on the status page\n"
     "  billing batch [--date YYYY-MM-DD]\n"
     "                      SEPA files: writes the collections not yet in a file\n"
     "\n"
@@ -74,6 +81,34 @@ constexpr const char* kBillingHelp =
     "  batch SEPA files (billing-sepa): the collections not yet in a file as one pain.008 file\n"
     "        for collection on --date (default: the earliest the bank accepts), then a sync.\n"
     "        The scheduler does this daily after the run. POST /admin/v1/billing/batch.\n";
+
+constexpr const char* kIncidentHelp =
+    "usage: berichtctl [options] incident open --name N --component C=STATE... [--body TEXT]\n"
+    "       berichtctl [options] incident update ID --status S [--body TEXT] "
+    "[--component C=STATE...]\n"
+    "       berichtctl [options] incident resolve ID [--body TEXT]\n"
+    "       berichtctl [options] incident list [--json]\n"
+    "\n"
+    "An incident shows on the public status page (/status, /status.json) and sets the state of\n"
+    "each component it names, overriding what the checks say (SPEC S2), until it is resolved.\n"
+    "Components: login, berichten, betalingen, website. States: operational,\n"
+    "degraded_performance, partial_outage, major_outage, under_maintenance. Statuses of an\n"
+    "update: investigating, identified, monitoring, resolved. POST /admin/v1/incidents,\n"
+    "POST /admin/v1/incidents/{id}/updates, POST /admin/v1/incidents/{id}/resolve,\n"
+    "GET /admin/v1/incidents. Errors: STATUS_COMPONENT_UNKNOWN, COMPONENT_STATUS_INVALID,\n"
+    "INCIDENT_STATUS_INVALID, INCIDENT_RESOLVED, NOT_FOUND.\n";
+
+constexpr const char* kMaintenanceHelp =
+    "usage: berichtctl [options] maintenance add --name N --starts ISO8601 --ends ISO8601\n"
+    "                  [--component C...] [--body TEXT]\n"
+    "       berichtctl [options] maintenance list [--json]\n"
+    "       berichtctl [options] maintenance remove ID\n"
+    "\n"
+    "A maintenance window shows on the status page as scheduled, then in progress; its\n"
+    "components (default: all) are under_maintenance inside it. Times with an offset, e.g.\n"
+    "2026-02-13T00:00:00+01:00. POST/GET /admin/v1/maintenances, DELETE\n"
+    "/admin/v1/maintenances/{id}. Errors: TIME_INVALID, MAINTENANCE_WINDOW_INVALID,\n"
+    "STATUS_COMPONENT_UNKNOWN, NOT_FOUND.\n";
 
 constexpr const char* kStatusHelp =
     "usage: berichtctl [options] status [--json]\n"
@@ -136,6 +171,9 @@ struct Options {
   std::optional<std::string> agb;      // accounts create --agb
   std::optional<std::string> created;  // accounts create --created
   std::optional<std::string> date;     // billing run --date
+  // incident / maintenance
+  std::optional<std::string> name, body, status, starts, ends;
+  std::vector<std::string> components;  // --component, repeatable
   std::vector<std::string> positional;
 };
 
@@ -172,6 +210,24 @@ std::string parseArgs(const std::vector<std::string>& args, Options& o) {
     } else if (auto c = valueOf("--created", value)) {
       if (!c->empty()) return *c;
       o.created = value;
+    } else if (auto nm = valueOf("--name", value)) {
+      if (!nm->empty()) return *nm;
+      o.name = value;
+    } else if (auto bd = valueOf("--body", value)) {
+      if (!bd->empty()) return *bd;
+      o.body = value;
+    } else if (auto st = valueOf("--status", value)) {
+      if (!st->empty()) return *st;
+      o.status = value;
+    } else if (auto sa = valueOf("--starts", value)) {
+      if (!sa->empty()) return *sa;
+      o.starts = value;
+    } else if (auto en = valueOf("--ends", value)) {
+      if (!en->empty()) return *en;
+      o.ends = value;
+    } else if (auto co = valueOf("--component", value)) {
+      if (!co->empty()) return *co;
+      o.components.push_back(value);
     } else if (auto d = valueOf("--date", value)) {
       if (!d->empty()) return *d;
       o.date = value;
@@ -399,6 +455,44 @@ void printBatch(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
       << text(o, "count") << " collections for " << text(o, "collection_date") << ")\n";
 }
 
+void printIncident(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
+  out << "incident " << text(o, "id") << " is " << text(o, "status") << '\n';
+}
+
+void printIncidents(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
+  auto list = o.isNull() ? nullptr : o->getArray("incidents");
+  if (list.isNull() || list->size() == 0) {
+    out << "no incidents in the last 90 days\n";
+    return;
+  }
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    auto inc = list->getObject(static_cast<unsigned>(i));
+    out << text(inc, "id") << "  " << text(inc, "status") << "  " << text(inc, "created_at") << "  "
+        << text(inc, "name") << '\n';
+  }
+}
+
+void printMaintenance(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
+  out << "maintenance window " << text(o, "id") << " added\n";
+}
+
+void printMaintenances(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
+  auto list = o.isNull() ? nullptr : o->getArray("maintenances");
+  if (list.isNull() || list->size() == 0) {
+    out << "no maintenance windows\n";
+    return;
+  }
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    auto m = list->getObject(static_cast<unsigned>(i));
+    out << text(m, "id") << "  " << text(m, "starts_at") << " – " << text(m, "ends_at") << "  "
+        << text(m, "name") << '\n';
+  }
+}
+
+void printRemoved(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
+  out << "maintenance window " << text(o, "id") << " removed\n";
+}
+
 void printClock(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
   out << "mode  " << text(o, "mode") << '\n' << "now   " << text(o, "now") << '\n';
 }
@@ -482,6 +576,13 @@ int runCtl(const std::vector<std::string>& args, std::ostream& out, std::ostream
     return usageError(err, "--email, --agb and --created belong to accounts create", kUsage);
   }
   if (cmd != "billing" && o.date) return usageError(err, "--date belongs to billing run", kUsage);
+  const bool statusOptions =
+      o.name || o.body || o.status || o.starts || o.ends || !o.components.empty();
+  if (cmd != "incident" && cmd != "maintenance" && statusOptions)
+    return usageError(err,
+                      "--name, --body, --status, --starts, --ends and --component belong to "
+                      "incident and maintenance",
+                      kUsage);
 
   if (cmd == "status" || cmd == "plugins") {
     const char* help = cmd == "status" ? kStatusHelp : kPluginsHelp;
@@ -592,6 +693,88 @@ int runCtl(const std::vector<std::string>& args, std::ostream& out, std::ostream
       return c.call("POST", "/admin/v1/billing/sync", "{}", printSynced);
     return usageError(err, "billing needs 'run', 'fail PAYMENT_ID REASON', 'sync' or 'batch'",
                       kBillingHelp);
+  }
+  if (cmd == "incident") {
+    if (o.help) {
+      out << kIncidentHelp;
+      return kExitOk;
+    }
+    auto states = [&](Poco::JSON::Object& body) -> bool {
+      if (o.components.empty()) return true;
+      Poco::JSON::Object map;
+      for (const auto& item : o.components) {
+        const auto eq = item.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) return false;
+        map.set(item.substr(0, eq), item.substr(eq + 1));
+      }
+      body.set("components", map);
+      return true;
+    };
+    auto numeric = [](const std::string& id) {
+      return !id.empty() && id.find_first_not_of("0123456789") == std::string::npos;
+    };
+    auto json = [](const Poco::JSON::Object& body) {
+      std::ostringstream t;
+      body.stringify(t);
+      return t.str();
+    };
+    if (rest.size() == 1 && rest[0] == "list")
+      return c.call("GET", "/admin/v1/incidents", {}, printIncidents);
+    if (rest.size() == 1 && rest[0] == "open") {
+      if (!o.name || o.components.empty())
+        return usageError(err, "incident open needs --name and at least one --component C=STATE",
+                          kIncidentHelp);
+      Poco::JSON::Object body;
+      body.set("name", *o.name);
+      body.set("body", o.body.value_or(""));
+      if (!states(body)) return usageError(err, "--component takes COMPONENT=STATE", kIncidentHelp);
+      return c.call("POST", "/admin/v1/incidents", json(body), printIncident);
+    }
+    if (rest.size() == 2 && rest[0] == "update" && numeric(rest[1])) {
+      if (!o.status) return usageError(err, "incident update needs --status", kIncidentHelp);
+      Poco::JSON::Object body;
+      body.set("status", *o.status);
+      body.set("body", o.body.value_or(""));
+      if (!states(body)) return usageError(err, "--component takes COMPONENT=STATE", kIncidentHelp);
+      return c.call("POST", "/admin/v1/incidents/" + rest[1] + "/updates", json(body),
+                    printIncident);
+    }
+    if (rest.size() == 2 && rest[0] == "resolve" && numeric(rest[1])) {
+      Poco::JSON::Object body;
+      body.set("body", o.body.value_or(""));
+      return c.call("POST", "/admin/v1/incidents/" + rest[1] + "/resolve", json(body),
+                    printIncident);
+    }
+    return usageError(err, "incident needs 'open', 'update ID', 'resolve ID' or 'list'",
+                      kIncidentHelp);
+  }
+  if (cmd == "maintenance") {
+    if (o.help) {
+      out << kMaintenanceHelp;
+      return kExitOk;
+    }
+    if (rest.size() == 1 && rest[0] == "list")
+      return c.call("GET", "/admin/v1/maintenances", {}, printMaintenances);
+    if (rest.size() == 1 && rest[0] == "add") {
+      if (!o.name || !o.starts || !o.ends)
+        return usageError(err, "maintenance add needs --name, --starts and --ends",
+                          kMaintenanceHelp);
+      Poco::JSON::Object body;
+      body.set("name", *o.name);
+      body.set("starts_at", *o.starts);
+      body.set("ends_at", *o.ends);
+      body.set("body", o.body.value_or(""));
+      Poco::JSON::Array list;
+      for (const auto& comp : o.components) list.add(comp);
+      body.set("components", list);
+      std::ostringstream t;
+      body.stringify(t);
+      return c.call("POST", "/admin/v1/maintenances", t.str(), printMaintenance);
+    }
+    if (rest.size() == 2 && rest[0] == "remove" && !rest[1].empty() &&
+        rest[1].find_first_not_of("0123456789") == std::string::npos)
+      return c.call("DELETE", "/admin/v1/maintenances/" + rest[1], {}, printRemoved);
+    return usageError(err, "maintenance needs 'add', 'list' or 'remove ID'", kMaintenanceHelp);
   }
   if (cmd == "help") {
     out << kUsage;

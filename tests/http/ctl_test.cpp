@@ -249,6 +249,14 @@ TEST_F(CtlTest, UnknownCommandsAndOptionsAreUsageErrors) {
   EXPECT_EQ(ctl({"status", "--date", "2026-03-01"}).rc, 2);
   EXPECT_NE(ctl({"billing", "fail"}).err.find("billing fail needs PAYMENT_ID and REASON"),
             std::string::npos);
+  // incident / maintenance: required options, COMPONENT=STATE, and their options elsewhere.
+  EXPECT_EQ(ctl({"incident", "open", "--name", "x"}).rc, 2);
+  EXPECT_EQ(ctl({"incident", "open", "--name", "x", "--component", "login"}).rc, 2);
+  EXPECT_EQ(ctl({"incident", "update", "1"}).rc, 2);
+  EXPECT_EQ(ctl({"incident", "update", "een", "--status", "identified"}).rc, 2);
+  EXPECT_EQ(ctl({"maintenance", "add", "--name", "x"}).rc, 2);
+  EXPECT_EQ(ctl({"maintenance", "remove", "x"}).rc, 2);
+  EXPECT_EQ(ctl({"status", "--name", "x"}).rc, 2);
 }
 
 TEST_F(CtlTest, EveryCommandHasHelp) {
@@ -257,7 +265,9 @@ TEST_F(CtlTest, EveryCommandHasHelp) {
                                                                 {"plugins", "--help"},
                                                                 {"clock", "--help"},
                                                                 {"clock", "set", "--help"},
-                                                                {"billing", "--help"}}) {
+                                                                {"billing", "--help"},
+                                                                {"incident", "--help"},
+                                                                {"maintenance", "--help"}}) {
     CtlRun r = ctl(args);
     EXPECT_EQ(r.rc, 0) << args[0];
     EXPECT_NE(r.out.find("usage: berichtctl"), std::string::npos) << args[0];
