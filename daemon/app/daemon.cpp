@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 
@@ -248,6 +249,30 @@ Status Daemon::start(config::Config cfg) {
     statusDeps.board = statusBoard_.get();
     statusDeps.config = [this] { return currentConfig(); };
     statusRoutes_ = std::make_unique<StatusRoutes>(std::move(statusDeps));
+    const auto loaded = plugins_->services();
+    const bool statusPlugin =
+        std::find(loaded.begin(), loaded.end(), "status") != loaded.end();
+    if (statusPlugin && dispatcher_) {
+      // S3: changes go to the `status` plugin through the outbox (retried until delivered).
+      statusStore_->enablePush();
+      statusReporter_ = std::make_unique<StatusReporter>(
+          *statusBoard_, *statusStore_,
+          [this] {
+            const auto& s = currentConfig()->status;
+            status::Thresholds t;
+            t.degradedPercent = s.degradedPercent;
+            t.outagePercent = s.outagePercent;
+            t.slowMs = s.slowMs;
+            t.minRequests = s.minRequests;
+            return t;
+          },
+          [this] { dispatcher_->wake(); });
+      statusReporter_->start(std::chrono::milliseconds(c.status.pushPollMs));
+    } else if (statusPlugin) {
+      log.warning(
+          "a status plugin is loaded but messages.master_key is not set: nothing is "
+          "pushed to it (the outbox needs the key)");
+    }
   }
   BillingRouteDeps billingRouteDeps;
   billingRouteDeps.auth = authRoutes_.get();
@@ -355,7 +380,8 @@ void Daemon::stop() {
   if (public_) public_->stop();
   if (admin_) admin_->stop();
   if (watchdog_) watchdog_->stop();
-  if (billing_) billing_->stop();        // its scheduler calls the bus
+  if (billing_) billing_->stop();  // its scheduler calls the bus
+  if (statusReporter_) statusReporter_->stop();
   if (dispatcher_) dispatcher_->stop();  // before the bus it calls goes away
   if (plugins_) plugins_->stop();
   bus_.reset();

@@ -22,6 +22,7 @@
 #include "app/billing_service.hpp"
 #include "app/daemon_metrics.hpp"
 #include "app/message_routes.hpp"
+#include "app/status_reporter.hpp"
 #include "app/status_routes.hpp"
 #include "app/systemd_notify.hpp"
 #include "bus/broker.hpp"
@@ -94,6 +95,7 @@ class Daemon {
   std::unique_ptr<status::StatusStore> statusStore_;
   std::unique_ptr<status::StatusBoard> statusBoard_;
   std::unique_ptr<StatusRoutes> statusRoutes_;
+  std::unique_ptr<StatusReporter> statusReporter_;  // only with a `status` plugin and the outbox
   zmq::context_t context_{1};
   std::unique_ptr<bus::Broker> broker_;
   std::unique_ptr<bus::BusClient> bus_;

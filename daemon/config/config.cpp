@@ -501,7 +501,9 @@ const std::vector<Section>& sections() {
           row("slow_ms", Type::Whole, &C::status, &StatusConfig::slowMs, 1, 600000),
           row("min_requests", Type::Whole, &C::status, &StatusConfig::minRequests, 1, 1000000),
           row("window_seconds", Type::Whole, &C::status, &StatusConfig::windowSeconds, 10,
-              3600)}});
+              3600),
+          row("push_poll_ms", Type::Whole, &C::status, &StatusConfig::pushPollMs, 100,
+              3600000)}});
     s.push_back({"log",
                  {row("level", Type::Enum, &C::log, &LogConfig::level, 0, 0,
                       {"debug", "information", "warning", "error"})}});

@@ -82,6 +82,8 @@ struct StatusConfig {
   int slowMs = 2000;
   int minRequests = 20;
   int windowSeconds = 300;
+  // How often component states are compared and changes handed to a `status` plugin (ms).
+  int pushPollMs = 10000;
 };
 
 struct BillingConfig {

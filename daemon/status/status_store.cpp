@@ -8,6 +8,7 @@
 
 #include "status/component_health.hpp"
 #include "storage/abort.hpp"
+#include "storage/outbox.hpp"
 #include "storage/sql_run.hpp"
 
 namespace berichtd::status {
@@ -55,6 +56,63 @@ std::vector<std::string> listFrom(const std::string& text) {
 
 }  // namespace
 
+void StatusStore::queueIncident(Tx& tx, int64_t id, const std::string& at) {
+  if (!push_) return;
+  auto r = runSql(db_, tx, "SELECT name, status, components FROM status_incidents WHERE id = ?",
+                  {id});
+  auto u = runSql(db_, tx,
+                  "SELECT body, (SELECT COUNT(*) FROM status_incident_updates WHERE incident_id = "
+                  "?) FROM status_incident_updates WHERE incident_id = ? ORDER BY id DESC LIMIT 1",
+                  {id, id});
+  if (r.rows.empty() || u.rows.empty()) return;
+  Poco::JSON::Object o;
+  o.set("incident_id", std::to_string(id));
+  o.set("name", r.rows[0][0].textOr(""));
+  o.set("status", r.rows[0][1].textOr(""));
+  o.set("body", u.rows[0][0].textOr(""));
+  Poco::JSON::Object components;
+  for (const auto& [c, state] : componentsFrom(r.rows[0][2].textOr("{}"))) components.set(c, state);
+  o.set("components", components);
+  o.set("at", at);
+  std::ostringstream body;
+  o.stringify(body);
+  storage::enqueueOutboxJob(db_, tx, "status", "incident",
+                            "incident:" + std::to_string(id) + ":" +
+                                std::to_string(u.rows[0][1].intOr(0)),
+                            body.str(), at);
+}
+
+Result<int> StatusStore::pushComponentStates(
+    const std::vector<std::pair<std::string, std::string>>& states) {
+  if (!push_) return 0;
+  const std::string now = formatIso8601(clock_.now());
+  int queued = 0;
+  Status s = db_.transact([&](Tx& tx) {
+    queued = 0;
+    for (const auto& [component, state] : states) {
+      auto r = runSql(db_, tx, "SELECT state FROM status_pushed WHERE component = ?", {component});
+      if (!r.rows.empty() && r.rows[0][0].textOr("") == state) continue;
+      (void)runSql(db_, tx,
+                   "INSERT INTO status_pushed (component, state, pushed_at) VALUES (?, ?, ?) ON "
+                   "CONFLICT (component) DO UPDATE SET state = excluded.state, pushed_at = "
+                   "excluded.pushed_at",
+                   {component, state, now});
+      Poco::JSON::Object o;
+      o.set("component", component);
+      o.set("status", state);
+      o.set("at", now);
+      std::ostringstream body;
+      o.stringify(body);
+      storage::enqueueOutboxJob(db_, tx, "status", "component_status",
+                                "component:" + component + ":" + state + ":" + now, body.str(),
+                                now);
+      ++queued;
+    }
+  });
+  if (!s) return s;
+  return queued;
+}
+
 Status StatusStore::checkComponents(const std::map<std::string, std::string>& components) const {
   if (components.empty())
     return Status::error("BAD_REQUEST", "name at least one component the incident affects");
@@ -87,6 +145,7 @@ Result<int64_t> StatusStore::openIncident(const std::string& name,
                  "INSERT INTO status_incident_updates (incident_id, status, body, created_at) "
                  "VALUES (?, 'investigating', ?, ?)",
                  {id, body, now});
+    queueIncident(tx, id, now);
   });
   if (!s) return s;
   return id;
@@ -120,6 +179,7 @@ Status StatusStore::updateIncident(
                  "INSERT INTO status_incident_updates (incident_id, status, body, created_at) "
                  "VALUES (?, ?, ?, ?)",
                  {id, status, body, now});
+    queueIncident(tx, id, now);
   });
 }
 

@@ -15,6 +15,11 @@
 //   in the last kHistoryDays days, newest first, each with its updates (oldest first); windows
 //   not ended and those ended in the last kHistoryDays days, by start. prune(now) deletes older
 //   ones.
+// - Pushing (SPEC S3), when enablePush() was called: every incident change queues a
+//   `status.incident` request {incident_id, name, status, body, components, at} in the outbox in
+//   the same transaction (key `incident:<id>:<update number>`), and pushComponentStates(states)
+//   queues `status.component_status` {component, status, at} for each component whose state
+//   differs from the last one queued (table status_pushed), once per change.
 // - Refusals: STATUS_COMPONENT_UNKNOWN (a component not configured), COMPONENT_STATUS_INVALID
 //   (not a Statuspage state), INCIDENT_STATUS_INVALID, TIME_INVALID (not ISO 8601),
 //   MAINTENANCE_WINDOW_INVALID (ends not after starts), BAD_REQUEST (empty name or no
@@ -82,14 +87,20 @@ class StatusStore {
   Result<std::vector<Maintenance>> maintenances();
   Status prune();
 
+  void enablePush() { push_ = true; }
+  // Queues the components whose state changed since the last push; answers how many.
+  Result<int> pushComponentStates(const std::vector<std::pair<std::string, std::string>>& states);
+
   const std::vector<std::string>& components() const { return components_; }
 
  private:
   Status checkComponents(const std::map<std::string, std::string>& components) const;
+  void queueIncident(Poco::Data::Session& tx, int64_t id, const std::string& at);
 
   storage::Database& db_;
   const Clock& clock_;
   std::vector<std::string> components_;
+  bool push_ = false;
 };
 
 }  // namespace berichtd::status

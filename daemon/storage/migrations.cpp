@@ -225,6 +225,15 @@ CREATE TABLE status_maintenances (
   created_at TEXT NOT NULL
 );
 )sql"},
+      // S3: the last component state handed to the `status` service, so a restart does not
+      // push every component again and a change is pushed once.
+      {8, "status_pushed", R"sql(
+CREATE TABLE status_pushed (
+  component TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  pushed_at TEXT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

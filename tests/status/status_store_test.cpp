@@ -139,6 +139,44 @@ TEST_P(StatusStoreTest, NinetyDaysOfHistoryThenPruned) {
   EXPECT_EQ(rows, 1);  // the old incident's updates went with it
 }
 
+TEST_P(StatusStoreTest, ChangesAreQueuedForTheStatusServiceWhenPushing) {  // S3
+  auto outbox = [&](const std::string& action) {
+    std::vector<std::string> keys;
+    EXPECT_TRUE(db_->read([&](Poco::Data::Session& s) {
+      for (const auto& row :
+           storage::runSql(*db_, s,
+                           "SELECT idempotency_key FROM outbox WHERE service = 'status' AND "
+                           "action = ? ORDER BY id",
+                           {action})
+               .rows)
+        keys.push_back(row[0].textOr(""));
+    }));
+    return keys;
+  };
+  // Not pushing: nothing queued.
+  ASSERT_TRUE(store_->openIncident("Stil", {{"website", "degraded_performance"}}, ""));
+  EXPECT_EQ(*store_->pushComponentStates({{"login", "major_outage"}}), 0);
+  EXPECT_TRUE(outbox("incident").empty());
+  store_->enablePush();
+  auto id = store_->openIncident("Inloggen lukt niet", {{"login", "major_outage"}}, "Kijken.");
+  ASSERT_TRUE(id);
+  ASSERT_TRUE(store_->updateIncident(*id, "identified", "Gevonden.", std::nullopt));
+  ASSERT_TRUE(store_->resolveIncident(*id, "Opgelost."));
+  const std::string n = std::to_string(*id);
+  EXPECT_EQ(outbox("incident"),
+            (std::vector<std::string>{"incident:" + n + ":1", "incident:" + n + ":2",
+                                      "incident:" + n + ":3"}));
+  // Components: queued once per change.
+  EXPECT_EQ(*store_->pushComponentStates({{"login", "major_outage"}, {"website", "operational"}}),
+            2);
+  EXPECT_EQ(*store_->pushComponentStates({{"login", "major_outage"}, {"website", "operational"}}),
+            0);
+  clock_.advance(std::chrono::minutes(1));
+  EXPECT_EQ(*store_->pushComponentStates({{"login", "operational"}, {"website", "operational"}}),
+            1);
+  EXPECT_EQ(outbox("component_status").size(), 3u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StatusStoreTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          berichtd::testing::backendParamName);
