@@ -180,9 +180,13 @@ bool DaemonProcess::start(const std::vector<std::string>& extraArgs,
                std::istringstream in(mine);
                std::string line;
                bool wantAdmin = mine.find("admin.token is not set") == std::string::npos;
+               // stdout and stderr share the file: a log line written at the same moment can
+               // end up in front of the daemon's own line, so look inside every line.
                while (std::getline(in, line)) {
-                 if (line.rfind("berichtd serving ", 0) == 0) url_ = line.substr(17);
-                 if (line.rfind("berichtd admin ", 0) == 0) adminUrl_ = line.substr(15);
+                 if (auto at = line.find("berichtd serving http"); at != std::string::npos)
+                   url_ = line.substr(at + 17);
+                 if (auto at = line.find("berichtd admin http"); at != std::string::npos)
+                   adminUrl_ = line.substr(at + 15);
                }
                return !url_.empty() && (!wantAdmin || !adminUrl_.empty());
              },
