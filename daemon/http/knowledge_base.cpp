@@ -4,36 +4,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/html.hpp"
+
 namespace berichtd::http {
 
 namespace {
 
-std::string escapeHtml(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+using core::escapeHtml;
 
 // Replaces each `open…close` pair of the marker with the tags; unpaired markers stay as text.
 std::string pairMarkers(const std::string& text, const std::string& marker,

@@ -4,9 +4,11 @@
 #include <Poco/JSON/Object.h>
 
 #include <algorithm>
+#include <array>
 #include <sstream>
 
 #include "accounts/validation.hpp"
+#include "core/html.hpp"
 
 namespace berichtd::status {
 
@@ -17,20 +19,26 @@ using Poco::JSON::Object;
 
 constexpr const char* kPageId = "berichtd";
 
-std::string dutchState(ComponentStatus s) {
-  switch (s) {
-    case ComponentStatus::kOperational:
-      return "Werkt normaal";
-    case ComponentStatus::kUnderMaintenance:
-      return "Onderhoud";
-    case ComponentStatus::kDegradedPerformance:
-      return "Trager dan normaal";
-    case ComponentStatus::kPartialOutage:
-      return "Gedeeltelijke storing";
-    case ComponentStatus::kMajorOutage:
-      return "Storing";
-  }
-  return "Storing";
+// How each state reads: on the page (Dutch), as the page's overall description, and as the
+// Statuspage indicator. Indexed by the enum, which is ordered like this table.
+struct Wording {
+  ComponentStatus status;
+  const char* label;
+  const char* description;
+  const char* indicator;
+};
+constexpr std::array<Wording, 5> kWording = {{
+    {ComponentStatus::kOperational, "Werkt normaal", "Alle onderdelen werken normaal", "none"},
+    {ComponentStatus::kUnderMaintenance, "Onderhoud", "Gepland onderhoud", "maintenance"},
+    {ComponentStatus::kDegradedPerformance, "Trager dan normaal",
+     "Sommige onderdelen zijn trager dan normaal", "minor"},
+    {ComponentStatus::kPartialOutage, "Gedeeltelijke storing", "Gedeeltelijke storing", "major"},
+    {ComponentStatus::kMajorOutage, "Storing", "Ernstige storing", "critical"},
+}};
+
+const Wording& wordingOf(ComponentStatus s) {
+  const auto& w = kWording[static_cast<std::size_t>(s)];
+  return w.status == s ? w : kWording.back();  // never show an unknown state as healthy
 }
 
 std::string dutchIncidentStatus(const std::string& s) {
@@ -41,68 +49,18 @@ std::string dutchIncidentStatus(const std::string& s) {
   return s;
 }
 
-std::string descriptionOf(ComponentStatus overall) {
-  switch (overall) {
-    case ComponentStatus::kOperational:
-      return "Alle onderdelen werken normaal";
-    case ComponentStatus::kUnderMaintenance:
-      return "Gepland onderhoud";
-    case ComponentStatus::kDegradedPerformance:
-      return "Sommige onderdelen zijn trager dan normaal";
-    case ComponentStatus::kPartialOutage:
-      return "Gedeeltelijke storing";
-    case ComponentStatus::kMajorOutage:
-      return "Ernstige storing";
-  }
-  return "Ernstige storing";
-}
-
-// Statuspage's incident impact from the worst state the incident sets.
+// Statuspage's incident impact: the indicator of the worst state the incident sets
+// (an incident has no "maintenance" impact).
 std::string impactOf(const Incident& i) {
   ComponentStatus w = ComponentStatus::kOperational;
   for (const auto& [c, state] : i.components)
     w = worst(w, parseComponentStatus(state).value_or(ComponentStatus::kMajorOutage));
-  switch (w) {
-    case ComponentStatus::kDegradedPerformance:
-      return "minor";
-    case ComponentStatus::kPartialOutage:
-      return "major";
-    case ComponentStatus::kMajorOutage:
-      return "critical";
-    default:
-      return "none";
-  }
+  const std::string indicator = wordingOf(w).indicator;
+  return indicator == "maintenance" ? "none" : indicator;
 }
 
 bool covers(const Maintenance& m, const std::string& now) {
   return m.startsAt <= now && now < m.endsAt;  // same ISO 8601 UTC form: compares as text
-}
-
-std::string escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 std::string localTime(const std::string& iso) {
@@ -266,21 +224,7 @@ Result<PageModel> StatusBoard::build(const Thresholds& thresholds, const std::st
   return m;
 }
 
-std::string indicatorOf(ComponentStatus overall) {
-  switch (overall) {
-    case ComponentStatus::kOperational:
-      return "none";
-    case ComponentStatus::kUnderMaintenance:
-      return "maintenance";
-    case ComponentStatus::kDegradedPerformance:
-      return "minor";
-    case ComponentStatus::kPartialOutage:
-      return "major";
-    case ComponentStatus::kMajorOutage:
-      return "critical";
-  }
-  return "critical";
-}
+std::string indicatorOf(ComponentStatus overall) { return wordingOf(overall).indicator; }
 
 std::string statusJson(const PageModel& m) {
   Object root;
@@ -293,7 +237,7 @@ std::string statusJson(const PageModel& m) {
   root.set("page", page);
   Object status;
   status.set("indicator", indicatorOf(m.overall));
-  status.set("description", descriptionOf(m.overall));
+  status.set("description", std::string(wordingOf(m.overall).description));
   root.set("status", status);
   Array components;
   for (const auto& c : m.components) components.add(componentJson(c, m.now));
@@ -319,7 +263,7 @@ std::string statusHtml(const PageModel& m) {
   const std::string indicator = indicatorOf(m.overall);
   h << "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n"
     << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-    << "<title>Status — " << escape(m.pageName) << "</title>\n"
+    << "<title>Status — " << core::escapeHtml(m.pageName) << "</title>\n"
     << "<style>\n"
     << "body{font-family:system-ui,sans-serif;margin:0;padding:1rem;max-width:42rem;"
        "margin-inline:auto;color:#1a1a1a;line-height:1.5}\n"
@@ -335,27 +279,29 @@ std::string statusHtml(const PageModel& m) {
     << "article{border:1px solid #ccc;border-radius:.5rem;padding:.5rem 1rem;margin:.5rem 0}\n"
     << "time{color:#555;font-size:.9rem}\n"
     << "</style>\n</head>\n<body>\n<main>\n"
-    << "<h1>Status van " << escape(m.pageName) << "</h1>\n"
+    << "<h1>Status van " << core::escapeHtml(m.pageName) << "</h1>\n"
     << "<p class=\"banner " << indicator << "\" id=\"overall\" data-indicator=\"" << indicator
-    << "\">" << escape(descriptionOf(m.overall)) << "</p>\n";
+    << "\">" << core::escapeHtml(std::string(wordingOf(m.overall).description)) << "</p>\n";
 
   h << "<h2>Onderdelen</h2>\n<ul id=\"components\">\n";
   for (const auto& c : m.components) {
     const std::string state(toString(c.status));
-    h << "<li class=\"component\" id=\"component-" << escape(c.id) << "\" data-status=\"" << state
-      << "\"><span>" << escape(c.name) << "</span><span class=\"state " << state << "\">"
-      << escape(dutchState(c.status)) << "</span></li>\n";
+    h << "<li class=\"component\" id=\"component-" << core::escapeHtml(c.id) << "\" data-status=\""
+      << state << "\"><span>" << core::escapeHtml(c.name) << "</span><span class=\"state " << state
+      << "\">" << core::escapeHtml(std::string(wordingOf(c.status).label)) << "</span></li>\n";
   }
   h << "</ul>\n";
 
   auto incidentArticle = [&](const Incident& i) {
-    h << "<article class=\"incident\" id=\"incident-" << i.id << "\">\n<h3>" << escape(i.name)
-      << "</h3>\n<p><strong>" << escape(dutchIncidentStatus(i.status)) << "</strong></p>\n";
+    h << "<article class=\"incident\" id=\"incident-" << i.id << "\">\n<h3>"
+      << core::escapeHtml(i.name) << "</h3>\n<p><strong>"
+      << core::escapeHtml(dutchIncidentStatus(i.status)) << "</strong></p>\n";
     for (std::size_t k = i.updates.size(); k-- > 0;) {
       const auto& u = i.updates[k];
-      h << "<p><time datetime=\"" << escape(u.createdAt) << "\">" << escape(localTime(u.createdAt))
-        << "</time> — " << escape(dutchIncidentStatus(u.status)) << (u.body.empty() ? "" : ": ")
-        << escape(u.body) << "</p>\n";
+      h << "<p><time datetime=\"" << core::escapeHtml(u.createdAt) << "\">"
+        << core::escapeHtml(localTime(u.createdAt)) << "</time> — "
+        << core::escapeHtml(dutchIncidentStatus(u.status)) << (u.body.empty() ? "" : ": ")
+        << core::escapeHtml(u.body) << "</p>\n";
     }
     h << "</article>\n";
   };
@@ -374,12 +320,12 @@ std::string statusHtml(const PageModel& m) {
   for (const auto& w : m.maintenances) {
     if (!(m.now < w.endsAt)) continue;
     anyPlanned = true;
-    h << "<article class=\"maintenance\" id=\"maintenance-" << w.id << "\">\n<h3>" << escape(w.name)
-      << "</h3>\n<p><time datetime=\"" << escape(w.startsAt) << "\">"
-      << escape(localTime(w.startsAt)) << "</time> tot <time datetime=\"" << escape(w.endsAt)
-      << "\">" << escape(localTime(w.endsAt)) << "</time>"
+    h << "<article class=\"maintenance\" id=\"maintenance-" << w.id << "\">\n<h3>"
+      << core::escapeHtml(w.name) << "</h3>\n<p><time datetime=\"" << core::escapeHtml(w.startsAt)
+      << "\">" << core::escapeHtml(localTime(w.startsAt)) << "</time> tot <time datetime=\""
+      << core::escapeHtml(w.endsAt) << "\">" << core::escapeHtml(localTime(w.endsAt)) << "</time>"
       << (covers(w, m.now) ? " <strong>(nu bezig)</strong>" : "") << "</p>\n";
-    if (!w.body.empty()) h << "<p>" << escape(w.body) << "</p>\n";
+    if (!w.body.empty()) h << "<p>" << core::escapeHtml(w.body) << "</p>\n";
     h << "</article>\n";
   }
   if (!anyPlanned) h << "<p>Er is geen onderhoud gepland.</p>\n";
@@ -395,14 +341,15 @@ std::string statusHtml(const PageModel& m) {
   for (const auto& w : m.maintenances) {
     if (m.now < w.endsAt) continue;
     anyPast = true;
-    h << "<article class=\"maintenance\" id=\"maintenance-" << w.id << "\">\n<h3>" << escape(w.name)
-      << "</h3>\n<p>Onderhoud van <time datetime=\"" << escape(w.startsAt) << "\">"
-      << escape(localTime(w.startsAt)) << "</time> tot <time datetime=\"" << escape(w.endsAt)
-      << "\">" << escape(localTime(w.endsAt)) << "</time></p>\n</article>\n";
+    h << "<article class=\"maintenance\" id=\"maintenance-" << w.id << "\">\n<h3>"
+      << core::escapeHtml(w.name) << "</h3>\n<p>Onderhoud van <time datetime=\""
+      << core::escapeHtml(w.startsAt) << "\">" << core::escapeHtml(localTime(w.startsAt))
+      << "</time> tot <time datetime=\"" << core::escapeHtml(w.endsAt) << "\">"
+      << core::escapeHtml(localTime(w.endsAt)) << "</time></p>\n</article>\n";
   }
   if (!anyPast) h << "<p>Geen storingen of onderhoud in deze periode.</p>\n";
   h << "</section>\n";
-  h << "<p><small>Bijgewerkt " << escape(localTime(m.now))
+  h << "<p><small>Bijgewerkt " << core::escapeHtml(localTime(m.now))
     << " (Nederlandse tijd). Dezelfde gegevens als JSON: <a href=\"/status.json\">"
        "/status.json</a>.</small></p>\n"
     << "</main>\n</body>\n</html>\n";

@@ -1,5 +1,5 @@
-// The status page end to end (issue 6 items 1-4): berichtctl opens an incident and schedules
-// maintenance on the real daemon; /status.json has the Statuspage shape and the states the
+// The status page end to end (SPEC S1, S2; issue 6 items 1-4): berichtctl opens an incident
+// and schedules maintenance on the real daemon; /status.json has the Statuspage shape and the states the
 // rules give; /status renders in headless Chromium (Debian's chromium) with the components and
 // the open incident visible, a screenshot kept as a test artifact; /readyz and /healthz answer
 // within 100 ms while the plugin's only worker hangs in a request.
