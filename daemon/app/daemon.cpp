@@ -9,6 +9,7 @@
 #include "app/daemon_routes.hpp"
 #include "app/scrape_gauges.hpp"
 #include "app/signals.hpp"
+#include "app/status_config.hpp"
 #include "core/logging.hpp"
 #include "plugin/request_clock.hpp"
 
@@ -234,38 +235,41 @@ Status Daemon::start(config::Config cfg) {
   };
   messageRoutes_ = std::make_unique<MessageRoutes>(std::move(messageDeps));
   {
-    std::vector<std::string> ids;
-    for (const auto& def : status::defaultComponents()) ids.push_back(def.id);
-    statusStore_ = std::make_unique<status::StatusStore>(*database_, *clock_, ids);
+    // The components are fixed for the process's life (status.components; a reload that
+    // changes them says a restart is needed).
+    statusStore_ =
+        std::make_unique<status::StatusStore>(*database_, *clock_, componentIdsOf(c.status));
+    // S2 "the payment provider's reachability": the loaded services of status.probe_services
+    // are asked `ping` on a thread of their own; the page reads the last verdict.
+    const auto loaded = plugins_->services();
+    std::vector<std::string> probed;
+    for (const auto& s : c.status.probeServices)
+      if (std::find(loaded.begin(), loaded.end(), s) != loaded.end()) probed.push_back(s);
+    reachability_ = std::make_unique<status::ReachabilityProbe>(
+        probed,
+        [this](Message m, std::chrono::milliseconds t) { return callService(std::move(m), t); },
+        std::chrono::milliseconds(c.status.probeTimeoutMs));
     status::BoardProbes probes;
     probes.databaseUp = [this] { return database_->ping().isOk(); };
+    // A service is up when a worker of it is live and, when it is probed, the outside party
+    // behind it answered the last ping.
     probes.serviceLive = [this](const std::string& service) {
-      return broker_->hasLiveWorker(service);
+      return broker_->hasLiveWorker(service) && reachability_->reachable(service);
     };
-    statusBoard_ = std::make_unique<status::StatusBoard>(status::defaultComponents(), *statusStore_,
+    statusBoard_ = std::make_unique<status::StatusBoard>(componentsOf(c.status), *statusStore_,
                                                          *statusWindow_, probes, *clock_);
+    if (!probed.empty()) reachability_->start(std::chrono::milliseconds(c.status.probeIntervalMs));
     StatusRouteDeps statusDeps;
     statusDeps.store = statusStore_.get();
     statusDeps.board = statusBoard_.get();
     statusDeps.config = [this] { return currentConfig(); };
     statusRoutes_ = std::make_unique<StatusRoutes>(std::move(statusDeps));
-    const auto loaded = plugins_->services();
-    const bool statusPlugin =
-        std::find(loaded.begin(), loaded.end(), "status") != loaded.end();
+    const bool statusPlugin = std::find(loaded.begin(), loaded.end(), "status") != loaded.end();
     if (statusPlugin && dispatcher_) {
       // S3: changes go to the `status` plugin through the outbox (retried until delivered).
       statusStore_->enablePush();
       statusReporter_ = std::make_unique<StatusReporter>(
-          *statusBoard_, *statusStore_,
-          [this] {
-            const auto& s = currentConfig()->status;
-            status::Thresholds t;
-            t.degradedPercent = s.degradedPercent;
-            t.outagePercent = s.outagePercent;
-            t.slowMs = s.slowMs;
-            t.minRequests = s.minRequests;
-            return t;
-          },
+          *statusBoard_, *statusStore_, [this] { return thresholdsOf(currentConfig()->status); },
           [this] { dispatcher_->wake(); });
       statusReporter_->start(std::chrono::milliseconds(c.status.pushPollMs));
     } else if (statusPlugin) {
@@ -344,6 +348,7 @@ void Daemon::reload() {
   needsRestart(n.storage.url != old->storage.url, "storage.url");
   needsRestart(n.clock.mode != old->clock.mode, "clock.mode");
   needsRestart(n.bus.endpoint != old->bus.endpoint, "bus.endpoint");
+  needsRestart(n.status.components != old->status.components, "status.components");
   needsRestart(
       n.plugins.dir != old->plugins.dir || n.plugins.entries.size() != old->plugins.entries.size(),
       "plugins");
@@ -382,7 +387,8 @@ void Daemon::stop() {
   if (watchdog_) watchdog_->stop();
   if (billing_) billing_->stop();  // its scheduler calls the bus
   if (statusReporter_) statusReporter_->stop();
-  if (dispatcher_) dispatcher_->stop();  // before the bus it calls goes away
+  if (reachability_) reachability_->stop();  // it calls the bus too
+  if (dispatcher_) dispatcher_->stop();      // before the bus it calls goes away
   if (plugins_) plugins_->stop();
   bus_.reset();
   if (broker_) broker_->stop();

@@ -32,6 +32,7 @@
 #include "http/http_server.hpp"
 #include "messages/outbox_dispatcher.hpp"
 #include "plugin/plugin_manager.hpp"
+#include "status/reachability_probe.hpp"
 #include "storage/database.hpp"
 
 namespace berichtd::app {
@@ -95,6 +96,7 @@ class Daemon {
   std::unique_ptr<status::StatusStore> statusStore_;
   std::unique_ptr<status::StatusBoard> statusBoard_;
   std::unique_ptr<StatusRoutes> statusRoutes_;
+  std::unique_ptr<status::ReachabilityProbe> reachability_;  // status.probe_services
   std::unique_ptr<StatusReporter> statusReporter_;  // only with a `status` plugin and the outbox
   zmq::context_t context_{1};
   std::unique_ptr<bus::Broker> broker_;

@@ -11,6 +11,7 @@
 #include "accounts/validation.hpp"
 #include "app/auth_routes.hpp"
 #include "app/daemon.hpp"
+#include "app/status_config.hpp"
 #include "http/bearer_auth.hpp"
 #include "http/errors.hpp"
 #include "http/health.hpp"
@@ -52,6 +53,25 @@ http::Router DaemonRoutes::publicRouter() {
     }
     bool ready = true;
     for (const auto& c : checks) ready = ready && c.status == "pass";
+    // One check per status component (status.components, as on /status): `warn` with its
+    // Statuspage state when not operational. Readiness (the 503) stays about this process's
+    // own storage and loaded plugins: a component out because, say, the payment provider is
+    // down must not pull every instance out of the load balancer (docs/operations.md).
+    // The outside parties behind probed services (status.probe_services): a warning too.
+    for (const auto& service : d.reachability_->services()) {
+      const std::string failure = d.reachability_->lastFailure(service);
+      checks.push_back({service + ":reachable", failure.empty() ? "pass" : "warn", failure});
+    }
+    if (db.isOk()) {
+      auto model = d.statusBoard_->build(thresholdsOf(d.currentConfig()->status), "", "");
+      if (model) {
+        for (const auto& comp : model->components) {
+          const bool up = comp.status == status::ComponentStatus::kOperational;
+          checks.push_back({comp.id + ":status", up ? "pass" : "warn",
+                            up ? std::string() : std::string(status::toString(comp.status))});
+        }
+      }
+    }
     res.status = ready ? 200 : 503;
     res.contentType = "application/health+json";
     res.body = http::healthJson(ready ? "pass" : "fail", checks, BERICHTD_VERSION);

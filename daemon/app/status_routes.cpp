@@ -3,6 +3,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include "app/status_config.hpp"
 #include "http/errors.hpp"
 
 namespace berichtd::app {
@@ -66,13 +67,8 @@ void StatusRoutes::addPublic(http::Router& r) const {
   const StatusRouteDeps* deps = &deps_;
   auto model = [deps](http::HttpResponse& res) -> std::optional<status::PageModel> {
     auto cfg = deps->config();
-    const auto& s = cfg->status;
-    status::Thresholds t;
-    t.degradedPercent = s.degradedPercent;
-    t.outagePercent = s.outagePercent;
-    t.slowMs = s.slowMs;
-    t.minRequests = s.minRequests;
-    auto m = deps->board->build(t, s.pageName, cfg->http.publicUrl + "/status");
+    auto m = deps->board->build(thresholdsOf(cfg->status), cfg->status.pageName,
+                                cfg->http.publicUrl + "/status");
     if (!m) {
       res.setHeader("Retry-After", "5");
       http::setError(res, 503, m.status());

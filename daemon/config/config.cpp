@@ -478,7 +478,8 @@ const std::vector<Section>& sections() {
               {"true", "false"})}});
     s.push_back({"activation",
                  {row("deadline", Type::Iso8601, &C::activation, &ActivationConfig::deadline)}});
-    // billing.tariffs and billing.retry_days are lists: parseTariffs(), parseRetryDays().
+    // billing.tariffs and billing.retry_days are lists: parseTariffs(), parseRetryDays();
+    // status.components too: parseStatusComponents().
     s.push_back(
         {"billing",
          {row("supplier_name", Type::String, &C::billing, &BillingConfig::supplierName),
@@ -489,8 +490,7 @@ const std::vector<Section>& sections() {
           row("invoice_font", Type::String, &C::billing, &BillingConfig::invoiceFont),
           row("provider", Type::String, &C::billing, &BillingConfig::provider),
           row("run_hour", Type::Whole, &C::billing, &BillingConfig::runHour, 0, 23),
-          row("run_chunk_size", Type::Whole, &C::billing, &BillingConfig::runChunkSize, 1,
-              100000),
+          row("run_chunk_size", Type::Whole, &C::billing, &BillingConfig::runChunkSize, 1, 100000),
           row("scheduler_poll_ms", Type::Whole, &C::billing, &BillingConfig::schedulerPollMs, 100,
               3600000)}});
     s.push_back(
@@ -500,10 +500,12 @@ const std::vector<Section>& sections() {
           row("outage_percent", Type::Whole, &C::status, &StatusConfig::outagePercent, 1, 100),
           row("slow_ms", Type::Whole, &C::status, &StatusConfig::slowMs, 1, 600000),
           row("min_requests", Type::Whole, &C::status, &StatusConfig::minRequests, 1, 1000000),
-          row("window_seconds", Type::Whole, &C::status, &StatusConfig::windowSeconds, 10,
-              3600),
-          row("push_poll_ms", Type::Whole, &C::status, &StatusConfig::pushPollMs, 100,
-              3600000)}});
+          row("window_seconds", Type::Whole, &C::status, &StatusConfig::windowSeconds, 10, 3600),
+          row("push_poll_ms", Type::Whole, &C::status, &StatusConfig::pushPollMs, 100, 3600000),
+          row("probe_interval_ms", Type::Whole, &C::status, &StatusConfig::probeIntervalMs, 100,
+              3600000),
+          row("probe_timeout_ms", Type::Whole, &C::status, &StatusConfig::probeTimeoutMs, 100,
+              60000)}});
     s.push_back({"log",
                  {row("level", Type::Enum, &C::log, &LogConfig::level, 0, 0,
                       {"debug", "information", "warning", "error"})}});
@@ -597,6 +599,134 @@ void parseRetryDays(Ctx& c, const Value& v, Config& cfg) {
     }
   }
   if (ok) cfg.billing.retryDays = std::move(out);
+}
+
+// ---- status -------------------------------------------------------------------------------
+
+// An id or a bus service name: lower-case letters, digits, '-' and '_', starting with a letter.
+bool validName(const std::string& s) {
+  if (s.empty() || s.size() > 40 || s[0] < 'a' || s[0] > 'z') return false;
+  return std::all_of(s.begin(), s.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
+  });
+}
+
+// A list of bus service names (status.components[i].services / optional_services).
+std::optional<std::vector<std::string>> parseServiceList(Ctx& c, const std::string& path,
+                                                         const Value& v) {
+  if (v.kind == Value::Kind::Null) return std::vector<std::string>{};
+  if (v.kind != Value::Kind::Sequence) {
+    c.errors.add(v.pos, path + ": expected a list of bus service names, got " + kindName(v));
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  bool ok = true;
+  for (std::size_t i = 0; i < v.items.size(); ++i) {
+    const std::string itemPath = path + "[" + std::to_string(i) + "]";
+    auto text = scalarOf(c, itemPath, v.items[i], "a bus service name");
+    if (!text) {
+      ok = false;
+    } else if (!validName(*text)) {
+      c.errors.add(v.items[i].pos,
+                   itemPath + ": '" + *text + "' is not a bus service name (a-z, 0-9, '-', '_')");
+      ok = false;
+    } else if (std::find(out.begin(), out.end(), *text) != out.end()) {
+      c.errors.add(v.items[i].pos, itemPath + ": '" + *text + "' is listed twice");
+      ok = false;
+    } else {
+      out.push_back(*text);
+    }
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+// status.components: [{id, name, services: [...], optional_services: [...]}, …] (SPEC S1; the
+// four of S1 by default). Ids unique, a service not both needed and optional. Every error
+// points at the item or value it is about; the defaults stay unless all is right.
+void parseStatusComponents(Ctx& c, const Value& v, Config& cfg) {
+  const std::string path = "status.components";
+  const char* shape = "{id, name, services, optional_services}";
+  if (v.kind != Value::Kind::Sequence || v.items.empty()) {
+    c.errors.add(v.pos, path + ": expected a non-empty list of " + shape + ", got " +
+                            (v.kind == Value::Kind::Sequence ? "an empty list" : kindName(v)));
+    return;
+  }
+  std::vector<StatusConfig::Component> out;
+  bool ok = true;
+  for (std::size_t i = 0; i < v.items.size(); ++i) {
+    const Value& item = v.items[i];
+    const std::string itemPath = path + "[" + std::to_string(i) + "]";
+    if (item.kind != Value::Kind::Map) {
+      c.errors.add(item.pos, itemPath + ": expected " + shape + ", got " + kindName(item));
+      ok = false;
+      continue;
+    }
+    StatusConfig::Component comp;
+    bool itemOk = true;
+    bool hasId = false;
+    bool hasName = false;
+    for (std::size_t j = 0; j < item.entries.size(); ++j) {
+      const auto& [key, child] = item.entries[j];
+      const std::string keyPath = itemPath + "." + key;
+      if (key == "id") {
+        hasId = true;
+        auto text = scalarOf(c, keyPath, child, "a component id");
+        if (!text) {
+          itemOk = false;
+        } else if (!validName(*text)) {
+          c.errors.add(child.pos, keyPath + ": '" + *text +
+                                      "' is not a component id (a-z, 0-9, '-', '_'; at most 40)");
+          itemOk = false;
+        } else {
+          auto same =
+              std::find_if(out.begin(), out.end(), [&](const auto& o) { return o.id == *text; });
+          if (same != out.end()) {
+            c.errors.add(child.pos, keyPath + ": '" + *text + "' is already the id of " + path +
+                                        "[" + std::to_string(same - out.begin()) + "]");
+            itemOk = false;
+          }
+          comp.id = *text;
+        }
+      } else if (key == "name") {
+        hasName = true;
+        auto text = scalarOf(c, keyPath, child, "the name shown on the page");
+        if (!text || text->empty() || text->size() > 100) {
+          if (text) c.errors.add(child.pos, keyPath + ": expected 1-100 characters");
+          itemOk = false;
+        } else {
+          comp.name = *text;
+        }
+      } else if (key == "services" || key == "optional_services") {
+        auto list = parseServiceList(c, keyPath, child);
+        if (!list) {
+          itemOk = false;
+        } else {
+          (key == "services" ? comp.services : comp.optionalServices) = std::move(*list);
+        }
+      } else {
+        c.errors.add(
+            item.keyPos[j],
+            unknownKeyMessage(itemPath, key, {"id", "name", "services", "optional_services"}));
+        itemOk = false;
+      }
+    }
+    if (!hasId) c.errors.add(item.pos, itemPath + ": 'id' is required");
+    if (!hasName) c.errors.add(item.pos, itemPath + ": 'name' is required");
+    for (const auto& s : comp.optionalServices) {
+      if (std::find(comp.services.begin(), comp.services.end(), s) != comp.services.end()) {
+        c.errors.add(item.pos,
+                     itemPath + ": '" + s + "' is in both services and optional_services");
+        itemOk = false;
+      }
+    }
+    if (!hasId || !hasName || !itemOk) {
+      ok = false;
+      continue;
+    }
+    out.push_back(std::move(comp));
+  }
+  if (ok) cfg.status.components = std::move(out);
 }
 
 // ---- plugins ------------------------------------------------------------------------------
@@ -774,6 +904,10 @@ void validate(Ctx& c, const Value& root, Config& cfg) {
       known.push_back("tariffs");
       known.push_back("retry_days");
     }
+    if (name == "status") {
+      known.push_back("components");
+      known.push_back("probe_services");
+    }
     for (std::size_t j = 0; j < v.entries.size(); ++j) {
       const auto& [key, child] = v.entries[j];
       auto f = std::find_if(sec->fields.begin(), sec->fields.end(),
@@ -787,6 +921,11 @@ void validate(Ctx& c, const Value& root, Config& cfg) {
         parseTariffs(c, child, cfg);
       } else if (name == "billing" && key == "retry_days") {
         parseRetryDays(c, child, cfg);
+      } else if (name == "status" && key == "components") {
+        parseStatusComponents(c, child, cfg);
+      } else if (name == "status" && key == "probe_services") {
+        if (auto list = parseServiceList(c, "status.probe_services", child))
+          cfg.status.probeServices = std::move(*list);
       } else {
         c.errors.add(v.keyPos[j], unknownKeyMessage(name, key, known));
       }
@@ -902,6 +1041,10 @@ std::vector<SchemaRow> schema() {
   rows.push_back({"billing.tariffs", "list of {from: YYYY-MM-DD, monthly_excl_cents: 0-1000000000}",
                   "[{from: 2026-01-01, monthly_excl_cents: 1350}]"});
   rows.push_back({"billing.retry_days", "list of whole numbers 1-60", "[8, 8, 8]"});
+  rows.push_back({"status.components",
+                  "list of {id, name, services: [service], optional_services: [service]}",
+                  "login (auth), berichten (delivery), betalingen (billing optional), website"});
+  rows.push_back({"status.probe_services", "list of bus service names", "[billing]"});
   rows.push_back({"plugins.NAME.isolation", "thread|process", "thread"});
   rows.push_back({"plugins.NAME.service", "string", ""});
   rows.push_back({"plugins.NAME.workers", "whole number 1-64", "2"});

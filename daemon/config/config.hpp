@@ -21,7 +21,7 @@ struct HttpConfig {
   std::size_t maxBodyBytes = 8 * 1024 * 1024;       // larger request bodies answer 413
   int maxThreads = 16;
   int maxQueued = 64;
-  int drainTimeoutMs = 10000;  // SIGTERM: how long in-flight requests may finish
+  int drainTimeoutMs = 10000;                     // SIGTERM: how long in-flight requests may finish
   std::string kennisbankDir = "docs/kennisbank";  // knowledge-base pages served at /kennisbank
 };
 
@@ -53,15 +53,17 @@ struct BusConfig {
 };
 
 struct MessagesConfig {
-  std::size_t maxBodyBytes = 1024 * 1024;  // larger bodies answer MESSAGE_TOO_LARGE (issue 4: 1 MiB)
-  int maxRecipients = 50;                  // distinct recipients per message
+  std::size_t maxBodyBytes =
+      1024 * 1024;         // larger bodies answer MESSAGE_TOO_LARGE (issue 4: 1 MiB)
+  int maxRecipients = 50;  // distinct recipients per message
   // AES-256-GCM key ring ({file: PATH}, `keyid:64-hex` per line) wrapping the per-account data
   // keys that seal subjects and bodies (D1). Without it the messages API is off.
   std::optional<Secret> masterKey;
-  int idempotencyHours = 24;  // a retry with the same Idempotency-Key within this returns the first answer
-  int maxAttempts = 8;        // delivery attempts before a job becomes a dead letter (D3)
-  int retryBaseMs = 1000;     // first retry delay; doubles per attempt, with jitter
-  int retryMaxMs = 300000;    // cap of the retry delay
+  int idempotencyHours =
+      24;  // a retry with the same Idempotency-Key within this returns the first answer
+  int maxAttempts = 8;          // delivery attempts before a job becomes a dead letter (D3)
+  int retryBaseMs = 1000;       // first retry delay; doubles per attempt, with jitter
+  int retryMaxMs = 300000;      // cap of the retry delay
   int dispatchConcurrency = 4;  // outbox jobs in flight on the bus at once
   // N1: mail each recipient a "new message" notice through the `mail` service (needs
   // delivery-smtp). "true" | "false".
@@ -76,6 +78,23 @@ struct ActivationConfig {
 // The public status page (SPEC S1, S2; docs/status.md): its name and the thresholds that turn
 // the bus's error rate and latency over the window into a component's state.
 struct StatusConfig {
+  // One component of the page: its id (in /status.json, incidents, the status-push mapping),
+  // the name people read, the bus services it needs (none live: major_outage) and those it
+  // can do without (none live: partial_outage).
+  struct Component {
+    std::string id;
+    std::string name;
+    std::vector<std::string> services;
+    std::vector<std::string> optionalServices;
+    bool operator==(const Component&) const = default;
+  };
+  // SPEC S1's four, in page order; `status.components` replaces the whole list.
+  std::vector<Component> components = {
+      {"login", "Inloggen", {"auth"}, {}},
+      {"berichten", "Berichten", {"delivery"}, {}},
+      {"betalingen", "Betalingen", {}, {"billing"}},
+      {"website", "Website", {}, {}},
+  };
   std::string pageName = "ZilliZ berichtenapp";
   int degradedPercent = 5;
   int outagePercent = 25;
@@ -84,6 +103,11 @@ struct StatusConfig {
   int windowSeconds = 300;
   // How often component states are compared and changes handed to a `status` plugin (ms).
   int pushPollMs = 10000;
+  // Bus services asked `ping` (whether the outside party behind them can be reached, S2) every
+  // probeIntervalMs, each answer awaited probeTimeoutMs; only the loaded ones are asked.
+  std::vector<std::string> probeServices = {"billing"};
+  int probeIntervalMs = 30000;
+  int probeTimeoutMs = 5000;
 };
 
 struct BillingConfig {

@@ -165,15 +165,6 @@ Object maintenanceJson(const PageModel& m, const Maintenance& w) {
 
 }  // namespace
 
-std::vector<ComponentDefinition> defaultComponents() {
-  return {
-      {"login", "Inloggen", {"auth"}, {}},
-      {"berichten", "Berichten", {"delivery"}, {}},
-      {"betalingen", "Betalingen", {}, {"billing"}},
-      {"website", "Website", {}, {}},
-  };
-}
-
 Result<PageModel> StatusBoard::build(const Thresholds& thresholds, const std::string& pageName,
                                      const std::string& url) const {
   PageModel m;

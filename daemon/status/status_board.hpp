@@ -32,14 +32,11 @@
 namespace berichtd::status {
 
 struct ComponentDefinition {
-  std::string id;                             // login, berichten, betalingen, website
+  std::string id;                             // e.g. login (status.components; S1's four by default)
   std::string name;                           // shown on the page, Dutch
   std::vector<std::string> services;          // bus services it needs
   std::vector<std::string> optionalServices;  // degrade it to partial_outage when down
 };
-
-// The four components of SPEC S1.
-std::vector<ComponentDefinition> defaultComponents();
 
 struct ComponentView {
   std::string id;

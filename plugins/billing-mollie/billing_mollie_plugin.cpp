@@ -112,6 +112,8 @@ class BillingMollie final : public berichtd::Plugin {
       body = getPayment(request);
     } else if (a == "parse_notification") {
       body = parseNotification(request);
+    } else if (a == "ping") {
+      body = ping();
     } else if (a == "mark_failed" || a == "write_batch") {
       return Status::error("UNKNOWN_ACTION", "billing-mollie has no action '" + a +
                                                  "': Mollie reports failures and collects itself");
@@ -148,6 +150,14 @@ class BillingMollie final : public berichtd::Plugin {
     if (!r) return r.status();
     if (r->status != 200) return berichtd::mollie::failureFor(call, r->status, r->body);
     return r->body;
+  }
+
+  // The status page's reachability probe (docs/status.md, docs/billing-plugin.md): one cheap
+  // authenticated read, so a revoked key shows as well as an outage.
+  Result<std::string> ping() const {
+    auto r = get(Call::kListMethods, "/v2/methods");
+    if (!r) return r.status();
+    return std::string("{}");
   }
 
   Result<std::string> createCustomer(const Message& request) {

@@ -39,7 +39,14 @@ struct HalError {
 HalError parseHalError(int httpStatus, const std::string& body);
 
 // What a failed call to Mollie means on the bus.
-enum class Call { kCreateCustomer, kCreatePayment, kCreateRecurring, kGetPayment, kListMandates };
+enum class Call {
+  kCreateCustomer,
+  kCreatePayment,
+  kCreateRecurring,
+  kGetPayment,
+  kListMandates,
+  kListMethods,
+};
 Status failureFor(Call call, int httpStatus, const std::string& body);
 
 // Request bodies (JSON text).

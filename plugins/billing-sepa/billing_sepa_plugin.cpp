@@ -8,6 +8,7 @@
 // put into an error message; log lines carry file names and counts only.
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <unistd.h>
 
 #include <berichtd/berichtd.hpp>
 #include <chrono>
@@ -131,6 +132,14 @@ class BillingSepa final : public berichtd::Plugin {
 
   Result<Message> handle(const Message& request) override {
     const std::string& a = request.action;
+    if (a == "ping") {
+      // The status page's reachability probe: the bank is reached through the batch folder,
+      // so "reachable" is that folder still being there and writable.
+      if (::access(settings_.outputDir.c_str(), W_OK | X_OK) != 0)
+        return Status::error("PROVIDER_UNAVAILABLE",
+                             "billing-sepa: the batch folder is not writable");
+      return berichtd::replyTo(request, "{}");
+    }
     if (a == "create_customer" || a == "create_first_payment" || a == "create_recurring_payment" ||
         a == "get_payment" || a == "mark_failed" || a == "write_batch") {
       Json body;

@@ -1,13 +1,15 @@
 // The status page end to end (SPEC S1, S2; issue 6 items 1-4): berichtctl opens an incident
-// and schedules maintenance on the real daemon; /status.json has the Statuspage shape and the states the
-// rules give; /status renders in headless Chromium (Debian's chromium) with the components and
-// the open incident visible, a screenshot kept as a test artifact; /readyz and /healthz answer
-// within 100 ms while the plugin's only worker hangs in a request.
+// and schedules maintenance on the real daemon; /status.json has the Statuspage shape and the
+// states the rules give; /status renders in headless Chromium (Debian's chromium) with the
+// components and the open incident visible, a screenshot kept as a test artifact; /readyz and
+// /healthz answer within 100 ms while the plugin's only worker hangs in a request.
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "daemon_process.hpp"
@@ -39,8 +41,21 @@ std::string componentState(const Poco::JSON::Object::Ptr& page, const std::strin
   return "?";
 }
 
-class StatusPage : public ::testing::Test {
+// The checks of /readyz under one key ("component:measurement"): its first entry's status and
+// output ("" when absent), "absent" when the key is not there.
+std::pair<std::string, std::string> readyCheck(const Poco::JSON::Object::Ptr& ready,
+                                               const std::string& key) {
+  auto checks = ready->getObject("checks");
+  if (!checks || !checks->has(key)) return {"absent", ""};
+  auto first = checks->getArray(key)->getObject(0);
+  return {first->getValue<std::string>("status"),
+          first->has("output") ? first->getValue<std::string>("output") : ""};
+}
+
+// A daemon of the given configuration, and berichtctl against it.
+class StatusDaemon : public ::testing::Test {
  protected:
+  explicit StatusDaemon(const char* config) : d_{dir_, config} {}
   void SetUp() override { ASSERT_TRUE(d_.start()) << d_.output(); }
   // berichtctl against this daemon; its exit status, stdout+stderr in out.
   int ctl(std::vector<std::string> args, std::string& out) {
@@ -50,7 +65,12 @@ class StatusPage : public ::testing::Test {
     return runCommand(argv, out);
   }
   TempDir dir_;
-  DaemonProcess d_{dir_, kConfig};
+  DaemonProcess d_;
+};
+
+class StatusPage : public StatusDaemon {
+ protected:
+  StatusPage() : StatusDaemon(kConfig) {}
 };
 
 TEST_F(StatusPage, IncidentsAndMaintenanceFromBerichtctlShowInJsonAndInChromium) {
@@ -135,6 +155,93 @@ TEST_F(StatusPage, IncidentsAndMaintenanceFromBerichtctlShowInJsonAndInChromium)
                 ->getArray("scheduled_maintenances")
                 ->size(),
             0u);
+}
+
+// Issue 6 item 1: the components are configurable (status.components) — the page, the
+// incidents and /readyz follow the list in the file instead of S1's four.
+const char* kComponentsConfig = R"(
+http: {listen: "127.0.0.1:0"}
+admin: {listen: "127.0.0.1:0", token: {file: admin.token}}
+storage: {url: "sqlite://{{DIR}}/berichtd.db"}
+bus: {endpoint: "ipc://{{DIR}}/bus.sock", heartbeat_ms: 100, liveness: 3, request_timeout_ms: 8000}
+status:
+  components:
+    - {id: berichten, name: Berichten, services: [echo]}
+    - {id: archief, name: "Archief & export", optional_services: [export]}
+    - {id: website, name: Website}
+plugins:
+  dir: "{{PLUGIN_DIR}}"
+  echo: {workers: 1}
+)";
+
+class StatusComponents : public StatusDaemon {
+ protected:
+  StatusComponents() : StatusDaemon(kComponentsConfig) {}
+};
+
+TEST_F(StatusComponents, TheConfiguredListIsThePageTheIncidentsAndTheReadinessChecks) {
+  // Ready: the echo worker has announced itself on the bus.
+  ASSERT_TRUE(waitUntil([&] { return httpRequest(d_.url(), "GET", "/readyz").status == 200; },
+                        std::chrono::seconds(20)));
+  auto page = json(httpRequest(d_.url(), "GET", "/status.json").body);
+  auto list = page->getArray("components");
+  ASSERT_EQ(list->size(), 3u);
+  const char* ids[] = {"berichten", "archief", "website"};
+  for (unsigned i = 0; i < 3; ++i)
+    EXPECT_EQ(list->getObject(i)->getValue<std::string>("id"), ids[i]);
+  EXPECT_EQ(list->getObject(1)->getValue<std::string>("name"), "Archief & export");
+  EXPECT_EQ(componentState(page, "berichten"), "operational");   // the echo worker is live
+  EXPECT_EQ(componentState(page, "archief"), "partial_outage");  // optional, no worker (S2)
+  EXPECT_EQ(componentState(page, "login"), "?");                 // not configured: not shown
+
+  // /readyz: a check per component; not operational is a warning, not unreadiness.
+  auto ready = httpRequest(d_.url(), "GET", "/readyz");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  auto body = json(ready.body);
+  EXPECT_EQ(body->getValue<std::string>("status"), "warn");
+  EXPECT_EQ(readyCheck(body, "berichten:status"),
+            std::make_pair(std::string("pass"), std::string()));
+  EXPECT_EQ(readyCheck(body, "archief:status"),
+            std::make_pair(std::string("warn"), std::string("partial_outage")));
+  EXPECT_EQ(readyCheck(body, "login:status").first, "absent");
+
+  std::string out;
+  EXPECT_NE(ctl({"incident", "open", "--name", "x", "--component", "login=major_outage"}, out), 0);
+  EXPECT_NE(out.find("STATUS_COMPONENT_UNKNOWN"), std::string::npos) << out;
+  ASSERT_EQ(
+      ctl({"incident", "open", "--name", "Export hapert", "--component", "archief=major_outage"},
+          out),
+      0)
+      << out;
+  page = json(httpRequest(d_.url(), "GET", "/status.json").body);
+  EXPECT_EQ(componentState(page, "archief"), "major_outage");
+  ready = httpRequest(d_.url(), "GET", "/readyz");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(readyCheck(json(ready.body), "archief:status").second, "major_outage");
+  auto html = httpRequest(d_.url(), "GET", "/status").body;
+  EXPECT_NE(html.find("Archief &amp; export"), std::string::npos);
+  EXPECT_EQ(html.find("Inloggen"), std::string::npos);
+
+  // The list is read at start-up: a reload that changes it says so and changes nothing.
+  std::string text;
+  {
+    std::ifstream in(d_.configPath());
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string from = "    - {id: website, name: Website}\n";
+  ASSERT_NE(text.find(from), std::string::npos);
+  text.replace(text.find(from), from.size(), "");
+  std::ofstream(d_.configPath()) << text;
+  d_.signal(SIGHUP);
+  EXPECT_TRUE(waitUntil(
+      [&] {
+        return d_.output().find("status.components changed; it takes effect after a restart") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(5)))
+      << d_.output();
+  page = json(httpRequest(d_.url(), "GET", "/status.json").body);
+  EXPECT_EQ(page->getArray("components")->size(), 3u);
 }
 
 TEST_F(StatusPage, HealthAnswersWithin100MsWhileThePluginHangs) {

@@ -66,6 +66,36 @@ TEST_P(InvalidConfig, ReportsExactErrors) {
 }
 
 const InvalidCase kInvalid[] = {
+    // status.components (SPEC S1; issue 6 item 1: the components are configurable).
+    {"ProbeServicesNotAList", "status:\n  probe_services: billing\n", {},
+     {"t.yaml:2:19: status.probe_services: expected a list of bus service names, got 'billing'"}},
+    {"ProbeIntervalTooShort", "status:\n  probe_interval_ms: 50\n", {},
+     {"t.yaml:2:22: status.probe_interval_ms: 50 is out of range (100-3600000)"}},
+    {"ComponentsEmpty",
+     "status:\n  components: []\n",
+     {},
+     {"t.yaml:2:15: status.components: expected a non-empty list of {id, name, services, "
+      "optional_services}, got an empty list"}},
+    {"ComponentNotAMap",
+     "status:\n  components:\n    - login\n",
+     {},
+     {"t.yaml:3:7: status.components[0]: expected {id, name, services, optional_services}, got "
+      "'login'"}},
+    {"ComponentDuplicateIdAndBadService",
+     "status:\n  components:\n    - {id: login, name: Inloggen, services: [auth]}\n"
+     "    - {id: login, name: Nog eens, services: [Auth]}\n",
+     {},
+     {"t.yaml:4:12: status.components[1].id: 'login' is already the id of status.components[0]",
+      "t.yaml:4:46: status.components[1].services[0]: 'Auth' is not a bus service name (a-z, 0-9, "
+      "'-', '_')"}},
+    {"ComponentMissingNameUnknownKeyBothLists",
+     "status:\n  components:\n    - id: kassa\n      servces: [billing]\n"
+     "    - {id: archief, name: Archief, services: [mail], optional_services: [mail]}\n",
+     {},
+     {"t.yaml:3:7: status.components[0]: 'name' is required",
+      "t.yaml:4:7: unknown key 'status.components[0].servces' (did you mean "
+      "'status.components[0].services'?)",
+      "t.yaml:5:7: status.components[1]: 'mail' is in both services and optional_services"}},
     {"TariffsNotAList",
      "billing:\n  tariffs: 1350\n",
      {},
@@ -572,6 +602,10 @@ TEST(ConfigFile, ShippedExampleIsValidAndHoldsTheDefaults) {
   EXPECT_EQ(c.messages.retryMaxMs, d.messages.retryMaxMs);
   EXPECT_EQ(c.messages.dispatchConcurrency, d.messages.dispatchConcurrency);
   EXPECT_EQ(c.billing.tariffs, d.billing.tariffs);
+  EXPECT_EQ(c.status.components, d.status.components);
+  EXPECT_EQ(c.status.probeServices, d.status.probeServices);
+  EXPECT_EQ(c.status.probeIntervalMs, d.status.probeIntervalMs);
+  EXPECT_EQ(c.status.probeTimeoutMs, d.status.probeTimeoutMs);
   EXPECT_EQ(c.billing.invoiceFont, d.billing.invoiceFont);
   EXPECT_EQ(c.billing.supplierKvk, d.billing.supplierKvk);
   ASSERT_TRUE(c.messages.masterKey.has_value());
@@ -605,8 +639,8 @@ TEST(ConfigFile, ShippedExampleWithoutTokenFileNamesIt) {
 }
 
 TEST(ConfigLoad, RetryDaysProviderAndRunHour) {
-  LoadResult r = parseConfig(
-      "billing:\n  retry_days: [3, 5]\n  provider: sepa\n  run_hour: 2\n", "t.yaml", {});
+  LoadResult r = parseConfig("billing:\n  retry_days: [3, 5]\n  provider: sepa\n  run_hour: 2\n",
+                             "t.yaml", {});
   ASSERT_TRUE(r.config.has_value()) << ::testing::PrintToString(errorStrings(r));
   EXPECT_EQ(r.config->billing.retryDays, (std::vector<int>{3, 5}));
   EXPECT_EQ(r.config->billing.provider, "sepa");
@@ -636,9 +670,9 @@ TEST(ConfigLoad, StatusThresholds) {
   EXPECT_EQ(r.config->status.windowSeconds, 60);
   LoadResult bad = parseConfig("status:\n  window_seconds: 5\n", "t.yaml", {});
   EXPECT_FALSE(bad.config.has_value());
-  EXPECT_EQ(errorStrings(bad),
-            std::vector<std::string>{
-                "t.yaml:2:19: status.window_seconds: 5 is out of range (10-3600)"});
+  EXPECT_EQ(
+      errorStrings(bad),
+      std::vector<std::string>{"t.yaml:2:19: status.window_seconds: 5 is out of range (10-3600)"});
 }
 
 TEST(ConfigLoad, TariffsAreReadInOrder) {
@@ -662,6 +696,34 @@ TEST(ConfigLoad, TariffsAreReadInOrder) {
   EXPECT_EQ(d.config->billing.tariffs, (std::vector<BillingConfig::Tariff>{{"2026-01-01", 1350}}));
 }
 
+TEST(ConfigLoad, StatusComponentsReplaceTheFourOfS1) {
+  // The default: SPEC S1's four components, in page order, with the services they need.
+  LoadResult d = parseConfig("", "t.yaml", {});
+  ASSERT_TRUE(d.config.has_value());
+  const auto& def = d.config->status.components;
+  ASSERT_EQ(def.size(), 4u);
+  EXPECT_EQ(def[0], (StatusConfig::Component{"login", "Inloggen", {"auth"}, {}}));
+  EXPECT_EQ(def[1], (StatusConfig::Component{"berichten", "Berichten", {"delivery"}, {}}));
+  EXPECT_EQ(def[2], (StatusConfig::Component{"betalingen", "Betalingen", {}, {"billing"}}));
+  EXPECT_EQ(def[3], (StatusConfig::Component{"website", "Website", {}, {}}));
+  EXPECT_EQ(d.config->status.probeServices, (std::vector<std::string>{"billing"}));
+  // An empty probe list asks no service for its reachability.
+  LoadResult none = parseConfig("status:\n  probe_services: []\n", "t.yaml", {});
+  ASSERT_TRUE(none.config.has_value()) << ::testing::PrintToString(errorStrings(none));
+  EXPECT_TRUE(none.config->status.probeServices.empty());
+  // A list in the file replaces them, in its order; a missing list of services is none.
+  LoadResult r = parseConfig(
+      "status:\n  components:\n    - {id: berichten, name: Berichten, services: [delivery, mail]}\n"
+      "    - {id: archief, name: \"Archief & export\", optional_services: [export]}\n"
+      "    - {id: website, name: Website}\n",
+      "t.yaml", {});
+  ASSERT_TRUE(r.config.has_value()) << ::testing::PrintToString(errorStrings(r));
+  EXPECT_EQ(r.config->status.components, (std::vector<StatusConfig::Component>{
+                                             {"berichten", "Berichten", {"delivery", "mail"}, {}},
+                                             {"archief", "Archief & export", {}, {"export"}},
+                                             {"website", "Website", {}, {}}}));
+}
+
 TEST(ConfigSchema, RowsMatchStructDefaults) {
   auto rows = schema();
   auto find = [&](const std::string& p) {
@@ -676,6 +738,8 @@ TEST(ConfigSchema, RowsMatchStructDefaults) {
   EXPECT_EQ(find("log.level").type, "debug|information|warning|error");
   EXPECT_EQ(find("storage.url").defaultValue, "sqlite://state/berichtd.db");
   EXPECT_EQ(find("admin.token").type, "secret reference");
+  EXPECT_EQ(find("status.components").type,
+            "list of {id, name, services: [service], optional_services: [service]}");
 }
 
 }  // namespace

@@ -16,6 +16,16 @@ namespace {
 
 TimePoint at(const std::string& iso) { return *parseIso8601(iso); }
 
+// SPEC S1's four components as the daemon configures them by default (status.components).
+std::vector<ComponentDefinition> fourComponents() {
+  return {
+      {"login", "Inloggen", {"auth"}, {}},
+      {"berichten", "Berichten", {"delivery"}, {}},
+      {"betalingen", "Betalingen", {}, {"billing"}},
+      {"website", "Website", {}, {}},
+  };
+}
+
 class StatusBoardTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -27,12 +37,12 @@ class StatusBoardTest : public ::testing::Test {
     db_ = std::move(db).value();
     ASSERT_TRUE(db_->migrate());
     std::vector<std::string> ids;
-    for (const auto& c : defaultComponents()) ids.push_back(c.id);
+    for (const auto& c : fourComponents()) ids.push_back(c.id);
     store_ = std::make_unique<StatusStore>(*db_, clock_, ids);
     BoardProbes probes;
     probes.databaseUp = [this] { return dbUp_; };
     probes.serviceLive = [this](const std::string& s) { return down_.count(s) == 0; };
-    board_ = std::make_unique<StatusBoard>(defaultComponents(), *store_, window_, probes, clock_);
+    board_ = std::make_unique<StatusBoard>(fourComponents(), *store_, window_, probes, clock_);
   }
   PageModel model() {
     auto m = board_->build(Thresholds{}, "ZilliZ berichtenapp", "https://b.example.nl/status");
@@ -132,6 +142,27 @@ TEST_F(StatusBoardTest, AnIncidentOverridesAndShowsWithItsUpdates) {
   EXPECT_EQ(j->getArray("incidents")->size(), 0u);
   EXPECT_EQ(j->getObject("history")->getArray("incidents")->size(), 1u);
   EXPECT_NE(statusHtml(m).find("Er zijn op dit moment geen storingen."), std::string::npos);
+}
+
+TEST_F(StatusBoardTest, AnIncidentOfAComponentNoLongerConfiguredStaysInTheListButSetsNothing) {
+  // status.components changed between restarts: the incident names `betalingen`, which the
+  // new list lacks. It is still shown (with the components it names that still exist), and
+  // nothing fails.
+  auto id = store_->openIncident(
+      "Betalen lukt niet", {{"betalingen", "major_outage"}, {"login", "degraded_performance"}}, "");
+  ASSERT_TRUE(id) << id.status().toString();
+  StatusBoard fewer({{"login", "Inloggen", {"auth"}, {}}, {"website", "Website", {}, {}}}, *store_,
+                    window_, BoardProbes{}, clock_);
+  auto m = fewer.build(Thresholds{}, "p", "u");
+  ASSERT_TRUE(m) << m.status().toString();
+  ASSERT_EQ(m->components.size(), 2u);
+  EXPECT_EQ(state(*m, "login"), "degraded_performance");
+  EXPECT_EQ(state(*m, "betalingen"), "?");
+  auto incidents = json(*m)->getArray("incidents");
+  ASSERT_EQ(incidents->size(), 1u);
+  auto named = incidents->getObject(0)->getArray("components");
+  ASSERT_EQ(named->size(), 1u);
+  EXPECT_EQ(named->getObject(0)->getValue<std::string>("id"), "login");
 }
 
 TEST_F(StatusBoardTest, MaintenanceIsScheduledThenInProgressThenHistory) {

@@ -18,6 +18,7 @@ Test control (no authentication), all JSON:
   POST /_test/payments/{id}             {"status": "paid"|"failed"|"canceled"|"expired"}
   POST /_test/payments/{id}/chargeback  {"amount_cents": N}
   POST /_test/fail-next                 {"count": N, "status": 503}: the next N /v2 calls fail
+  POST /_test/outage                    {"status": 503}: every /v2 call fails until {"status": 0}
   POST /_test/mandates/{id}             {"status": "invalid"} (revokes a mandate)
   GET  /_test/payments/{id}             the payment document (also with its webhook URL)
   GET  /_test/webhooks                  every webhook attempt, in order
@@ -86,6 +87,22 @@ class ApiError(Exception):
         return d
 
 
+def methods_doc():
+    """GET /v2/methods: the payment methods enabled for the key (the plugin's ping reads it)."""
+    def method(mid, description, minimum):
+        return {"resource": "method", "id": mid, "description": description,
+                "minimumAmount": {"value": minimum, "currency": "EUR"},
+                "maximumAmount": {"value": "50000.00", "currency": "EUR"},
+                "image": {"size1x": f"https://www.mollie.com/external/icons/payment-methods/{mid}.png",
+                          "size2x": f"https://www.mollie.com/external/icons/payment-methods/{mid}%402x.png",
+                          "svg": f"https://www.mollie.com/external/icons/payment-methods/{mid}.svg"},
+                "status": "activated", "_links": {}}
+    docs = [method("ideal", "iDEAL", "0.01"), method("directdebit", "SEPA Direct Debit", "0.01")]
+    return {"count": len(docs), "_embedded": {"methods": docs}, "_links": {
+        "self": link("https://api.mollie.com/v2/methods"),
+        "documentation": link("https://docs.mollie.com/reference/list-methods", "text/html")}}
+
+
 def unprocessable(detail, field=None):
     return ApiError(422, "Unprocessable Entity", detail, field)
 
@@ -139,6 +156,7 @@ class Store:
             self.idempotency = {}
             self.requests = []
             self.fail_next, self.fail_status = 0, 503
+            self.outage = 0  # while not 0, every /v2 call answers this status
 
     # --- resources as documents -------------------------------------------------------------
     def customer_doc(self, c):
@@ -384,10 +402,13 @@ class Handler(BaseHTTPRequestHandler):
     def api_answer(self, method, path, raw, key):
         store = self.store
         with store.lock:
-            if store.fail_next > 0:
+            failing = store.outage
+            if not failing and store.fail_next > 0:
                 store.fail_next -= 1
-                return store.fail_status, ApiError(
-                    store.fail_status, "Service Unavailable",
+                failing = store.fail_status
+            if failing:
+                return failing, ApiError(
+                    failing, "Service Unavailable",
                     "The service is temporarily unavailable").document()
         auth = self.headers.get("Authorization", "")
         token = auth[len("Bearer "):] if auth.startswith("Bearer ") else ""
@@ -437,6 +458,8 @@ class Handler(BaseHTTPRequestHandler):
             return store.create_customer(body)
         if method == "POST" and parts == ["payments"]:
             return store.create_payment(body)
+        if method == "GET" and parts == ["methods"]:
+            return 200, methods_doc()
         if method == "GET" and len(parts) == 2 and parts[0] == "payments":
             with store.lock:
                 return 200, store.payment_doc(store.payment(parts[1]))
@@ -500,6 +523,10 @@ class Handler(BaseHTTPRequestHandler):
             with store.webhooks.lock:
                 store.webhooks.log.clear()
             return self.send(200, {}, "application/json")
+        if method == "POST" and parts == ["outage"]:
+            with store.lock:
+                store.outage = int(body.get("status") or 0)
+            return self.send(200, {"status": store.outage}, "application/json")
         if method == "POST" and parts == ["fail-next"]:
             with store.lock:
                 store.fail_next = int(body.get("count", 1))

@@ -381,6 +381,29 @@ TEST_F(MollieFlow, A5xxOrNoAnswerIsProviderUnavailable) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
 }
 
+TEST_F(MollieFlow, PingReadsThePaymentMethodsAndFailsLikeAnyCall) {
+  // The status page's reachability probe (docs/status.md): GET /v2/methods, authenticated.
+  auto up = call("ping", "{}");
+  ASSERT_TRUE(up.isOk()) << up.status().toString();
+  EXPECT_EQ((*up)->size(), 0u);
+  auto requests = fake_.list("requests");
+  ASSERT_GT(requests->size(), 0u);
+  auto last = requests->getObject(static_cast<unsigned>(requests->size() - 1));
+  EXPECT_EQ(last->getValue<std::string>("method"), "GET");
+  EXPECT_EQ(last->getValue<std::string>("path"), "/v2/methods");
+  EXPECT_EQ(last->getValue<int>("status"), 200);
+
+  fake_.control("outage", R"({"status":503})");
+  EXPECT_EQ(call("ping", "{}").status().code(), "PROVIDER_UNAVAILABLE");
+  EXPECT_EQ(call("ping", "{}").status().code(), "PROVIDER_UNAVAILABLE");  // until it ends
+  fake_.control("outage", R"({"status":0})");
+  EXPECT_TRUE(call("ping", "{}").isOk());
+
+  auto revoked = make(fake_.url(), "live_revokedkey0000000000000000000000");
+  ASSERT_TRUE(revoked);
+  EXPECT_EQ(callOn(*revoked, "ping", "{}").status().code(), "PROVIDER_REJECTED");
+}
+
 TEST_F(MollieFlow, HttpsIsUsedForHttpsUrlsAndTheCertificateIsVerified) {
   const std::string cmd =
       "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "

@@ -277,6 +277,16 @@ TEST_P(BillingSepaFlow, ABatchWithNothingToCollectWritesNoFile) {
   EXPECT_EQ(batch("2026-03-05")->getValue<int64_t>("count"), 0);
 }
 
+TEST_P(BillingSepaFlow, PingIsTheBatchFolderBeingThere) {
+  // The status page's reachability probe: the bank is reached through the batch folder.
+  start();
+  EXPECT_EQ(code("ping", "{}"), "ok");
+  fs::rename(out_ / "batches", out_ / "gone");  // unmounted, say
+  EXPECT_EQ(code("ping", "{}"), "PROVIDER_UNAVAILABLE");
+  fs::rename(out_ / "gone", out_ / "batches");
+  EXPECT_EQ(code("ping", "{}"), "ok");
+}
+
 TEST_P(BillingSepaFlow, BadRequestsAreRefusedWithTheirCodesAndNoIban) {
   start();
   const auto cst = customer("c");
