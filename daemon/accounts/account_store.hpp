@@ -3,12 +3,12 @@
 //
 // Contract
 // - create() validates the e-mail (EMAIL_INVALID), the AGB code (AGB_CODE_INVALID) and the
-//   created date (BAD_REQUEST), then, in ONE transaction, refuses a duplicate (ACCOUNT_EXISTS_MIGRATED when a clashing
-//   account is still `migrated` — A3: it must be activated, not re-created — else ACCOUNT_EXISTS:
-//   e-mail compared case-insensitively via email_key, or the same AGB code — A1), inserts the
-//   account in state `migrated` (A4) and the SHA-256 of a fresh request token (AU5: the plain
-//   token is returned once to the caller and stored nowhere). inserted_at comes from the
-//   injected Clock, ISO 8601 UTC.
+//   created date (BAD_REQUEST), then, in ONE transaction, refuses a duplicate
+//   (ACCOUNT_EXISTS_MIGRATED when a clashing account is still `migrated` — A3: it must be
+//   activated, not re-created — else ACCOUNT_EXISTS: e-mail compared case-insensitively via
+//   email_key, or the same AGB code — A1), inserts the account in state `migrated` (A4) and the
+//   SHA-256 of a fresh request token (AU5: the plain token is returned once to the caller and
+//   stored nowhere). inserted_at comes from the injected Clock, ISO 8601 UTC.
 // - findByEmailOrAgb(): an 8-digit text is looked up as AGB code, anything else as e-mail
 //   (case-insensitively); NOT_FOUND when there is no such account. Never returns token hashes.
 // - findById(), findByRequestToken() (the SHA-256 of the token is looked up): NOT_FOUND when
@@ -66,6 +66,12 @@ class AccountStore {
   // R1: a successful login (and later, sending a message) counts as activity: last_activity_at
   // becomes the Clock's now.
   Status recordActivity(int64_t id);
+  // A1: the account's new e-mail address and/or AGB code (nullopt keeps one). Validated like
+  // create() (EMAIL_INVALID, AGB_CODE_INVALID); ACCOUNT_EXISTS when another account has either;
+  // NOT_FOUND for no such account. Written in one transaction with an audit_log row (never the
+  // addresses themselves). The A2 freeze is the caller's rule (it knows the calendar).
+  Result<Account> changeIdentity(int64_t id, const std::optional<std::string>& email,
+                                 const std::optional<std::string>& agbCode);
 
  private:
   Result<Account> findWhere(const std::string& where, const std::string& value);

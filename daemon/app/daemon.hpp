@@ -62,6 +62,7 @@ class Daemon {
  private:
   friend class DaemonRoutes;
   std::shared_ptr<const config::Config> currentConfig() const;
+  void announceMigrationWindow(const config::Config& c);
   // Every bus request of the daemon (routes, outbox, billing, in-process plugins' calls);
   // counted and timed in metrics_.
   Result<Message> callService(Message request, std::chrono::milliseconds timeout);

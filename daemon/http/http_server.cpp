@@ -280,6 +280,8 @@ void RequestHandler::route(Poco::Net::HTTPServerRequest& req, HttpRequest& reque
   } else if (request.path.empty() || request.path[0] != '/') {
     bodyComplete = !hasBody;
     setError(out, 400, "BAD_REQUEST", "the request target must be an absolute path");
+  } else if (state_->options.gate && state_->options.gate(request, out)) {
+    bodyComplete = !hasBody;
   } else {
     RouteMatch match = state_->router.match(request.method, request.path);
     switch (match.outcome) {
