@@ -294,6 +294,12 @@ Status Daemon::start(config::Config cfg) {
   billingRouteDeps.store = billingStore_.get();
   billingRouteDeps.config = [this] { return currentConfig(); };
   billingRoutes_ = std::make_unique<BillingRoutes>(std::move(billingRouteDeps));
+  ActivationPageDeps pageDeps;
+  pageDeps.auth = authRoutes_.get();
+  pageDeps.billingRoutes = billingRoutes_.get();
+  pageDeps.store = billingStore_.get();
+  pageDeps.config = [this] { return currentConfig(); };
+  activationPages_ = std::make_unique<ActivationPages>(std::move(pageDeps));
 
   DaemonRoutes routes(*this);
   http::HttpServerOptions pub;

@@ -17,6 +17,7 @@
 #include <zmq.hpp>
 
 #include "accounts/account_store.hpp"
+#include "app/activation_pages.hpp"
 #include "app/auth_routes.hpp"
 #include "app/billing_routes.hpp"
 #include "app/billing_service.hpp"
@@ -92,6 +93,7 @@ class Daemon {
   std::unique_ptr<billing::BillingStore> billingStore_;
   std::unique_ptr<BillingService> billing_;
   std::unique_ptr<BillingRoutes> billingRoutes_;
+  std::unique_ptr<ActivationPages> activationPages_;  // /activeren…, over the two above
   // The status page (SPEC S1, S2): bus outcomes per service, incidents and maintenance.
   std::unique_ptr<status::RequestWindow> statusWindow_;  // made first in start()
   std::unique_ptr<status::StatusStore> statusStore_;

@@ -312,7 +312,14 @@ void RequestHandler::send(Poco::Net::HTTPServerResponse& resp, const HttpRespons
   try {
     resp.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
     if (!out.body.empty() || !out.contentType.empty()) resp.setContentType(out.contentType);
-    for (const auto& [name, value] : out.headers) resp.set(name, value);
+    // Set-Cookie is the one header a response may carry several times (RFC 6265 section 3).
+    for (const auto& [name, value] : out.headers) {
+      if (equalsIgnoreCase(name, "Set-Cookie")) {
+        resp.add(name, value);
+      } else {
+        resp.set(name, value);
+      }
+    }
     // Unread body bytes would be parsed as the next request; draining ends keep-alive so
     // clients reconnect to whoever takes over.
     if (!bodyComplete || state_->draining.load()) resp.setKeepAlive(false);
