@@ -8,6 +8,8 @@
 
 #include "app/daemon_routes.hpp"
 #include "app/migration_times.hpp"
+#include "app/pages/activation_views.hpp"
+#include "app/pages/page_layout.hpp"
 #include "app/scrape_gauges.hpp"
 #include "app/signals.hpp"
 #include "app/status_config.hpp"
@@ -317,9 +319,16 @@ Status Daemon::start(config::Config cfg) {
     const auto times = migrationTimesOf(currentConfig()->migration);
     const TimePoint now = clock_->now();
     if (!accounts::inWindow(times, now)) return false;
-    http::setError(res, 503, "MAINTENANCE",
-                   "the app is moving to the new platform and opens again at " +
-                       currentConfig()->migration.startup + "; see /status");
+    if (accounts::isUserPath(req.path) && req.path.rfind("/activeren", 0) == 0) {
+      // People with a browser get the page in Dutch, with the same status and code.
+      res.status = 503;
+      res.contentType = "text/html; charset=utf-8";
+      res.body = pages::renderPage(pages::errorPage(503, "MAINTENANCE"));
+    } else {
+      http::setError(res, 503, "MAINTENANCE",
+                     "the app is moving to the new platform and opens again at " +
+                         currentConfig()->migration.startup + "; see /status");
+    }
     res.setHeader("Retry-After", std::to_string(accounts::retryAfterSeconds(times, now)));
     return true;
   };

@@ -50,7 +50,10 @@ constexpr std::array<Sentence, 22> kSentences = {{
     {"PROVIDER_REJECTED",
      "De betaalprovider heeft de betaling geweigerd. Controleer je gegevens of probeer het later "
      "opnieuw."},
-    {"MAINTENANCE", "We zijn bezig met onderhoud. Probeer het later opnieuw."},
+    {"MAINTENANCE",
+     "De ZilliZ berichtenapp gaat over naar een nieuw platform en is tijdelijk niet beschikbaar. "
+     "Je krijgt een e-mail zodra je weer kunt inloggen; de statuspagina (/status) laat zien hoe "
+     "het ervoor staat."},
     {"MANDATE_MISSING", "Er is nog geen incassomachtiging. Vul eerst je rekeninggegevens in."},
     {"NOT_FOUND", "Deze pagina bestaat niet."},
     {"ACCOUNT_CLOSED", "Dit account is opgezegd en kan niet meer worden geactiveerd."},

@@ -74,13 +74,19 @@ TEST(MigrationWindowFlow, TheWindowClosesEveryUserPathAndTheStatusPageShowsIt) {
        std::vector<std::pair<std::string, std::string>>{{"POST", "/api/v1/login"},
                                                         {"GET", "/api/v1/me"},
                                                         {"POST", "/api/v1/activation/request-link"},
-                                                        {"GET", "/api/v1/messages"},
-                                                        {"GET", "/activeren"}}) {
+                                                        {"GET", "/api/v1/messages"}}) {
     auto closed = httpRequest(a.daemon->url(), method, path, method == "POST" ? "{}" : "");
     EXPECT_EQ(closed.status, 503) << path << ": " << closed.body;
     EXPECT_EQ(errorCode(closed), "MAINTENANCE") << path;
     EXPECT_EQ(closed.headers["Retry-After"], std::to_string(3 * 86400)) << path;
   }
+  // The activation pages: the same 503, as a Dutch page for the browser.
+  auto page503 = a.get("/activeren?token=" + requestToken);
+  EXPECT_EQ(page503.status, 503);
+  EXPECT_EQ(page503.headers["Retry-After"], std::to_string(3 * 86400));
+  EXPECT_NE(page503.body.find("lang=\"nl\""), std::string::npos) << page503.body;
+  EXPECT_NE(page503.body.find("nieuw platform"), std::string::npos) << page503.body;
+  EXPECT_NE(page503.body.find("/kennisbank/MAINTENANCE"), std::string::npos) << page503.body;
   EXPECT_TRUE(a.mails().empty());  // the request link was not even looked at
 
   // What keeps answering: the status page shows the window in progress, health, knowledge base.
