@@ -228,6 +228,7 @@ Status Daemon::start(config::Config cfg) {
       if (action == "send_mail") {
         if (auto m = campaigns::mailFromReply(key, reply, formatIso8601(clock_->now())))
           mailArchive_->record(tx, *m);
+        campaigns::forgetSentCampaignMail(*database_, tx, key);
       }
     });
     dispatcher_->start();

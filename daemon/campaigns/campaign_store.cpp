@@ -66,6 +66,12 @@ std::optional<std::string> campaignOfKey(const std::string& key) {
   return key.substr(prefix.size(), colon - prefix.size());
 }
 
+void forgetSentCampaignMail(const storage::Database& db, Tx& tx, const std::string& key) {
+  if (!campaignOfKey(key)) return;
+  (void)runSql(db, tx, "UPDATE outbox SET body = ? WHERE idempotency_key = ?",
+               {SqlValue::blob("{}"), key});
+}
+
 Result<int64_t> CampaignStore::queue(const Campaign& c, int64_t limit,
                                      const std::string& publicUrl) {
   int64_t queued = 0;

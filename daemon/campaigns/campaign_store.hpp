@@ -51,6 +51,13 @@ class CampaignStore {
   const Clock& clock_;
 };
 
+// AU5: once the mail service confirmed a campaign mail, its outbox job's body — the address
+// and, for a request_link campaign, the plain request token — is emptied ("{}"), inside the
+// caller's transaction (the outbox's outcome transaction); the archive keeps a sealed copy
+// without the token. Other jobs are left alone. Throws what the driver throws.
+void forgetSentCampaignMail(const storage::Database& db, Poco::Data::Session& tx,
+                            const std::string& key);
+
 // The outbox key of a campaign mail, and the campaign a key belongs to (nullopt for others).
 std::string campaignMailKey(const std::string& campaign, int64_t accountId);
 std::optional<std::string> campaignOfKey(const std::string& key);

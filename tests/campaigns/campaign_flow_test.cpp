@@ -158,6 +158,12 @@ TEST_P(CampaignFlow, AKilledCampaignSendsEveryAccountExactlyOneMailAfterTheResta
   EXPECT_EQ(a_->count("SELECT COUNT(*) FROM campaign_mails WHERE campaign = 'activering'"),
             kAccounts);
   EXPECT_EQ(a_->count("SELECT COUNT(*) FROM mails WHERE campaign = 'activering'"), kAccounts);
+  // AU5: no request token stays in the outbox once its mail was sent.
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM outbox WHERE service = 'mail' AND state = 'done'"),
+            kAccounts);
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM outbox WHERE idempotency_key LIKE 'campaign:%' AND "
+                      "LENGTH(body) = 2"),
+            kAccounts);
 
   // AC1: the request link of a received mail asks for an access link, sent to that address.
   const std::string body = bodyTo("praktijk3@example.nl", "activeren");
@@ -305,6 +311,24 @@ TEST_P(CampaignFlow, EachAccountReadsItsOwnSentMailsAndNoOneElses) {
   EXPECT_EQ(out, "campaign aankondiging: 0 mails queued\n");
   EXPECT_EQ(ctl({"campaign", "send", "bestaat-niet"}, out), 1);
   EXPECT_NE(out.find("CAMPAIGN_UNKNOWN"), std::string::npos) << out;
+}
+
+// An invalid campaigns file is refused like an invalid configuration: FILE:LINE:COL, exit 1.
+TEST(CampaignConfig, CheckConfigRefusesAnInvalidCampaignsFile) {
+  TempDir dir;
+  const std::string campaigns = dir.write(
+      "campaigns.yaml",
+      "campaigns:\n  - {name: a, template: t, audience: iedereen, send_at: 2026-02-16}\n");
+  const std::string config =
+      dir.write("berichtd.yaml", "campaigns: {file: \"" + campaigns + "\"}\n");
+  std::string out;
+  EXPECT_EQ(runCommand({binaryPath("berichtd"), "--check-config", config}, out), 1);
+  EXPECT_EQ(
+      out,
+      campaigns + ":2:38: campaigns.0.audience: 'iedereen' is not one of all, migrated, active\n");
+  dir.write("campaigns.yaml",
+            "campaigns:\n  - {name: a, template: t, audience: all, send_at: 2026-02-16}\n");
+  EXPECT_EQ(runCommand({binaryPath("berichtd"), "--check-config", config}, out), 0) << out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CampaignFlow,

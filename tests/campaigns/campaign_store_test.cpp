@@ -10,6 +10,7 @@
 #include "accounts/account_store.hpp"
 #include "campaigns/mail_archive.hpp"
 #include "core/tokens.hpp"
+#include "storage/outbox.hpp"
 #include "storage/sql_run.hpp"
 #include "test_database.hpp"
 
@@ -111,6 +112,21 @@ TEST_P(CampaignStoreTest, EachAccountOfTheAudienceGetsOneMailWithItsJob) {
   EXPECT_EQ(body->getObject("variables")->getValue<std::string>("kennisbank_url"),
             "https://b.example.nl/kennisbank");
   EXPECT_FALSE(body->getObject("variables")->has("link"));
+  // AU5: a sent campaign mail's job body (address, token) is emptied; other jobs stay.
+  ASSERT_TRUE(db_->transact([&](Poco::Data::Session& tx) {
+    storage::enqueueOutboxJob(*db_, tx, "mail", "send_mail", "notice:1:2",
+                              "{\"to\":\"x@example.nl\"}", "t");
+  }));
+  ASSERT_TRUE(db_->transact([&](Poco::Data::Session& tx) {
+    forgetSentCampaignMail(*db_, tx, campaignMailKey("aankondiging", ids_[4]));
+    forgetSentCampaignMail(*db_, tx, "notice:1:2");
+  }));
+  EXPECT_EQ(rows("SELECT body FROM outbox WHERE idempotency_key = ?",
+                 {campaignMailKey("aankondiging", ids_[4])})[0][0]
+                .textOr(""),
+            "{}");
+  EXPECT_EQ(rows("SELECT body FROM outbox WHERE idempotency_key = 'notice:1:2'")[0][0].textOr(""),
+            "{\"to\":\"x@example.nl\"}");
   // A campaign without request_link adds no request token.
   EXPECT_EQ(count("SELECT COUNT(*) FROM request_tokens"), 7);  // those of create()
 }
