@@ -366,6 +366,7 @@ void Daemon::reload() {
   needsRestart(n.clock.mode != old->clock.mode, "clock.mode");
   needsRestart(n.bus.endpoint != old->bus.endpoint, "bus.endpoint");
   needsRestart(n.status.components != old->status.components, "status.components");
+  needsRestart(n.campaigns.file != old->campaigns.file, "campaigns.file");
   needsRestart(
       n.plugins.dir != old->plugins.dir || n.plugins.entries.size() != old->plugins.entries.size(),
       "plugins");
