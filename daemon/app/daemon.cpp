@@ -13,6 +13,7 @@
 #include "app/scrape_gauges.hpp"
 #include "app/signals.hpp"
 #include "app/status_config.hpp"
+#include "campaigns/campaign_file.hpp"
 #include "core/logging.hpp"
 #include "http/errors.hpp"
 #include "plugin/request_clock.hpp"
@@ -159,7 +160,10 @@ Status Daemon::start(config::Config cfg) {
     return bus_->publish(stamped);
   };
   services.call = [this](const Message& m, std::chrono::milliseconds t) {
-    return callService(m, t);
+    auto reply = callService(m, t);
+    // N2: a mail a plugin sends directly (auth-totp's access link) is archived once sent.
+    if (reply && m.action == "send_mail") archiveDirectMail(reply->body);
+    return reply;
   };
   plugins_ = std::make_unique<plugin::PluginManager>(context_, popts, services);
   if (Status s = plugins_->start(c.plugins); !s.isOk()) return s;
@@ -224,15 +228,26 @@ Status Daemon::start(config::Config cfg) {
     };
     billingDeps.clock = clock_.get();
     billing_ = std::make_unique<BillingService>(std::move(billingDeps));
-    dispatcher_->setReplyHook([this](Poco::Data::Session&, const std::string& service,
+    // N2: a mail the outbox got sent is archived in the transaction that marks its job done.
+    mailArchive_ = std::make_unique<campaigns::MailArchive>(*database_, *dataKeys_);
+    archiveForPlugins_ = mailArchive_.get();
+    dispatcher_->setReplyHook([this](Poco::Data::Session& tx, const std::string& service,
                                      const std::string& action, const std::string& key,
                                      const std::string& reply) {
       if (service == "billing") billing_->recordReply(action, key, reply);
+      if (action == "send_mail") {
+        if (auto m = campaigns::mailFromReply(key, reply, formatIso8601(clock_->now())))
+          mailArchive_->record(tx, *m);
+        campaigns::forgetSentCampaignMail(*database_, tx, key);
+      }
     });
     dispatcher_->start();
     billing_->start(std::chrono::milliseconds(c.billing.schedulerPollMs));
+    if (Status cs = startCampaigns(c); !cs) return cs;
   } else {
     log.warning("messages.master_key is not set: the messages API answers 503");
+    if (!c.campaigns.file.empty())
+      log.warning("campaigns.file is set but messages.master_key is not: no campaign is sent");
   }
   MessageRouteDeps messageDeps;
   messageDeps.auth = authRoutes_.get();
@@ -289,6 +304,8 @@ Status Daemon::start(config::Config cfg) {
           "pushed to it (the outbox needs the key)");
     }
   }
+  campaignRoutes_ = std::make_unique<CampaignRoutes>(
+      CampaignRouteDeps{authRoutes_.get(), campaignService_.get(), mailArchive_.get()});
   BillingRouteDeps billingRouteDeps;
   billingRouteDeps.auth = authRoutes_.get();
   billingRouteDeps.accounts = accounts_.get();
@@ -386,6 +403,7 @@ void Daemon::reload() {
   needsRestart(n.clock.mode != old->clock.mode, "clock.mode");
   needsRestart(n.bus.endpoint != old->bus.endpoint, "bus.endpoint");
   needsRestart(n.status.components != old->status.components, "status.components");
+  needsRestart(n.campaigns.file != old->campaigns.file, "campaigns.file");
   needsRestart(
       n.plugins.dir != old->plugins.dir || n.plugins.entries.size() != old->plugins.entries.size(),
       "plugins");
@@ -441,6 +459,8 @@ void Daemon::stop() {
   if (admin_) admin_->stop();
   if (watchdog_) watchdog_->stop();
   if (billing_) billing_->stop();  // its scheduler calls the bus
+  // The campaign scheduler writes the outbox.
+  if (campaignService_) campaignService_->stop();
   if (statusReporter_) statusReporter_->stop();
   if (reachability_) reachability_->stop();  // it calls the bus too
   if (dispatcher_) dispatcher_->stop();      // before the bus it calls goes away
@@ -450,12 +470,52 @@ void Daemon::stop() {
   plugins_.reset();
   broker_.reset();
   dispatcher_.reset();
+  campaignService_.reset();
+  campaignStore_.reset();
+  archiveForPlugins_ = nullptr;
+  mailArchive_.reset();
   billing_.reset();
   billingStore_.reset();
   messageStore_.reset();
   dataKeys_.reset();
   accounts_.reset();
   database_.reset();
+}
+
+// Campaigns (SPEC N1, M4): the campaigns file is read once at start (a change needs a restart;
+// main() has refused an invalid one already, with FILE:LINE:COL).
+Status Daemon::startCampaigns(const config::Config& c) {
+  campaignStore_ = std::make_unique<campaigns::CampaignStore>(*database_, *clock_);
+  std::vector<campaigns::Campaign> list;
+  if (!c.campaigns.file.empty()) {
+    auto file = campaigns::loadCampaignsFile(c.campaigns.file);
+    if (!file.errors.empty())
+      return Status::error("CONFIG_INVALID", file.errors.front().toString());
+    list = std::move(file.campaigns);
+  }
+  CampaignServiceDeps deps;
+  deps.store = campaignStore_.get();
+  deps.campaigns = std::move(list);
+  deps.clock = clock_.get();
+  deps.publicUrl = [this] { return currentConfig()->http.publicUrl; };
+  deps.wakeOutbox = [this] {
+    if (dispatcher_) dispatcher_->wake();
+  };
+  campaignService_ = std::make_unique<CampaignService>(std::move(deps));
+  campaignService_->start(std::chrono::milliseconds(c.campaigns.schedulerPollMs));
+  return Status::ok();
+}
+
+void Daemon::archiveDirectMail(const std::string& reply) {
+  const campaigns::MailArchive* archive = archiveForPlugins_.load();
+  if (archive == nullptr) return;
+  auto m = campaigns::mailFromReply("", reply, formatIso8601(clock_->now()));
+  if (!m) return;
+  if (Status s = archive->recordNow(*m); !s) {
+    logger("campaigns")
+        .warning("a sent mail for account %s was not archived: %s", std::to_string(m->accountId),
+                 s.code());
+  }
 }
 
 }  // namespace berichtd::app

@@ -21,6 +21,8 @@
 #include "app/auth_routes.hpp"
 #include "app/billing_routes.hpp"
 #include "app/billing_service.hpp"
+#include "app/campaign_routes.hpp"
+#include "app/campaign_service.hpp"
 #include "app/daemon_metrics.hpp"
 #include "app/message_routes.hpp"
 #include "app/status_reporter.hpp"
@@ -69,6 +71,10 @@ class Daemon {
   Result<Message> callService(Message request, std::chrono::milliseconds timeout);
   // The body of GET /metrics.
   std::string scrapeMetrics();
+  // Campaigns and their scheduler (needs the outbox); the campaigns file was checked in main().
+  Status startCampaigns(const config::Config& c);
+  // N2: archives a mail a plugin sent with a direct send_mail call (not through the outbox).
+  void archiveDirectMail(const std::string& reply);
 
   DaemonOptions options_;
   DaemonMetrics metrics_;  // first in, last out: every listener and bus call records into it
@@ -94,6 +100,12 @@ class Daemon {
   std::unique_ptr<BillingService> billing_;
   std::unique_ptr<BillingRoutes> billingRoutes_;
   std::unique_ptr<ActivationPages> activationPages_;  // /activeren…, over the two above
+  // Campaigns and the sent-mail archive (SPEC N1, N2; only with messages: data keys, outbox).
+  std::unique_ptr<campaigns::MailArchive> mailArchive_;
+  std::atomic<const campaigns::MailArchive*> archiveForPlugins_{nullptr};  // set once made
+  std::unique_ptr<campaigns::CampaignStore> campaignStore_;
+  std::unique_ptr<CampaignService> campaignService_;
+  std::unique_ptr<CampaignRoutes> campaignRoutes_;
   // The status page (SPEC S1, S2): bus outcomes per service, incidents and maintenance.
   std::unique_ptr<status::RequestWindow> statusWindow_;  // made first in start()
   std::unique_ptr<status::StatusStore> statusStore_;

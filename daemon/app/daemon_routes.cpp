@@ -86,6 +86,8 @@ http::Router DaemonRoutes::publicRouter() {
   d.authRoutes_->addTo(r);
   d.messageRoutes_->addTo(r);
   d.billingRoutes_->addTo(r);
+  // The sent-mail archive, /api/v1/mails (N2).
+  d.campaignRoutes_->addPublic(r);
   d.statusRoutes_->addPublic(r);  // /status, /status.json
   d.activationPages_->addTo(r);   // /activeren… (HTML over the activation API)
   // The knowledge base every error's `help` link points at (D2).
@@ -336,6 +338,8 @@ http::Router DaemonRoutes::adminRouter() {
           res.body = stringify(out);
         }));
   d.statusRoutes_->addAdmin(r, guarded);  // incidents and maintenance windows
+  // berichtctl campaign list|send.
+  d.campaignRoutes_->addAdmin(r, guarded);
   // Billing (berichtctl billing run|fail|sync|batch).
   // The optional {"date": "YYYY-MM-DD"} of a body: nullopt after answering 400 itself; an empty
   // inner optional when no date was given.

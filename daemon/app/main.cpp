@@ -13,6 +13,7 @@
 #include "app/daemon.hpp"
 #include "app/signals.hpp"
 #include "app/version.hpp"
+#include "campaigns/campaign_file.hpp"
 #include "config/config.hpp"
 #include "core/logging.hpp"
 
@@ -75,6 +76,14 @@ int main(int argc, char** argv) {
   if (!loaded.config) {
     for (const auto& e : loaded.errors) std::cerr << e.toString() << "\n";
     return 1;
+  }
+  // The campaigns file is part of the configuration: refused the same way (FILE:LINE:COL).
+  if (!loaded.config->campaigns.file.empty()) {
+    auto file = campaigns::loadCampaignsFile(loaded.config->campaigns.file);
+    if (!file.errors.empty()) {
+      for (const auto& e : file.errors) std::cerr << e.toString() << "\n";
+      return 1;
+    }
   }
   if (checkOnly) {
     std::cout << configPath << ": valid\n";

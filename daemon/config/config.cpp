@@ -513,6 +513,10 @@ const std::vector<Section>& sections() {
               3600000),
           row("probe_timeout_ms", Type::Whole, &C::status, &StatusConfig::probeTimeoutMs, 100,
               60000)}});
+    s.push_back({"campaigns",
+                 {row("file", Type::String, &C::campaigns, &CampaignsConfig::file),
+                  row("scheduler_poll_ms", Type::Whole, &C::campaigns,
+                      &CampaignsConfig::schedulerPollMs, 100, 3600000)}});
     s.push_back({"log",
                  {row("level", Type::Enum, &C::log, &LogConfig::level, 0, 0,
                       {"debug", "information", "warning", "error"})}});

@@ -152,6 +152,13 @@ struct BillingConfig {
   int schedulerPollMs = 30000;
 };
 
+// Campaigns (SPEC N1, M4; docs/campaigns.md): the campaigns file and how often the scheduler
+// looks at the platform clock for due campaigns and waves.
+struct CampaignsConfig {
+  std::string file;  // e.g. conf/campaigns.yaml (relative to the working folder); "": none
+  int schedulerPollMs = 30000;
+};
+
 struct LogConfig {
   std::string level = "information";  // debug | information | warning | error
 };
@@ -183,6 +190,7 @@ struct Config {
   MigrationConfig migration;
   BillingConfig billing;
   StatusConfig status;
+  CampaignsConfig campaigns;
   LogConfig log;
   PluginsConfig plugins;
 };

@@ -52,6 +52,8 @@ constexpr const char* kUsage =
     "                      scheduled maintenance windows on the status page\n"
     "  billing batch [--date YYYY-MM-DD]\n"
     "                      SEPA files: writes the collections not yet in a file\n"
+    "  campaign list       the e-mail campaigns with their send time, waves and progress\n"
+    "  campaign send NAME  queues every remaining mail of campaign NAME now\n"
     "\n"
     "options:\n"
     "  --admin URL         the admin listener (default http://127.0.0.1:8081)\n"
@@ -161,6 +163,18 @@ constexpr const char* kDeadletterHelp =
     "replay: puts dead letter ID back in the queue with a fresh attempt count; its recipient's\n"
     "        copy waits again. NOT_FOUND unless ID is a dead letter. Uses\n"
     "        POST /admin/v1/deadletters/{id}/replay.\n";
+
+constexpr const char* kCampaignHelp =
+    "usage: berichtctl [options] campaign list [--json]\n"
+    "       berichtctl [options] campaign send NAME [--json]\n"
+    "\n"
+    "list:   every campaign of the campaigns file (campaigns.file): name, template, audience,\n"
+    "        send time, wave size and interval, and its progress — mails queued, delivered,\n"
+    "        failed (dead letters) and accounts of the audience still without one — and when\n"
+    "        the next wave starts. Uses GET /admin/v1/campaigns.\n"
+    "send:   queues every remaining mail of campaign NAME now, whatever its send time and\n"
+    "        waves; an account never gets a campaign twice. CAMPAIGN_UNKNOWN for a name not in\n"
+    "        the file. Uses POST /admin/v1/campaigns/{name}/send.\n";
 
 struct Options {
   std::string adminUrl = kDefaultAdminUrl;
@@ -436,6 +450,32 @@ void printReplayed(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
   out << "dead letter " << text(o, "id") << " is " << text(o, "state") << " again\n";
 }
 
+void printCampaigns(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
+  auto list = o->getArray("campaigns");
+  if (list.isNull() || list->size() == 0) {
+    out << "no campaigns\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (size_t i = 0; i < list->size(); ++i) {
+    auto c = list->getObject(static_cast<unsigned>(i));
+    const std::string waves = text(c, "wave_size") == "0"
+                                  ? "-"
+                                  : text(c, "wave_size") + "/" + text(c, "wave_interval_s") + "s";
+    rows.push_back({text(c, "name"), text(c, "audience"), text(c, "send_at"), waves,
+                    text(c, "queued"), text(c, "delivered"), text(c, "failed"),
+                    text(c, "remaining"), text(c, "next_wave_at")});
+  }
+  printTable(out,
+             {"NAME", "AUDIENCE", "SEND AT", "WAVES", "QUEUED", "DELIVERED", "FAILED", "REMAINING",
+              "NEXT WAVE"},
+             rows);
+}
+
+void printCampaignSent(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
+  out << "campaign " << text(o, "name") << ": " << text(o, "queued") << " mails queued\n";
+}
+
 void printBillingRun(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
   out << "billing run " << text(o, "day") << ": " << text(o, "invoices") << " invoices, "
       << text(o, "charges") << " charges queued (" << text(o, "retries") << " retries)\n";
@@ -657,6 +697,20 @@ int runCtl(const std::vector<std::string>& args, std::ostream& out, std::ostream
       return c.call("POST", "/admin/v1/deadletters/" + rest[1] + "/replay", "{}", printReplayed);
     }
     return usageError(err, "deadletter needs 'list' or 'replay ID'", kDeadletterHelp);
+  }
+  if (cmd == "campaign") {
+    if (o.help) {
+      out << kCampaignHelp;
+      return kExitOk;
+    }
+    if (rest.size() == 1 && rest[0] == "list")
+      return c.call("GET", "/admin/v1/campaigns", {}, printCampaigns);
+    if (rest.size() == 2 && rest[0] == "send") {
+      std::string name;
+      Poco::URI::encode(rest[1], "/?#@%&+ ", name);
+      return c.call("POST", "/admin/v1/campaigns/" + name + "/send", "{}", printCampaignSent);
+    }
+    return usageError(err, "campaign needs 'list' or 'send NAME'", kCampaignHelp);
   }
   if (cmd == "billing") {
     if (o.help) {

@@ -234,6 +234,32 @@ CREATE TABLE status_pushed (
   pushed_at TEXT NOT NULL
 );
 )sql"},
+      // Campaigns and the sent-mail archive (SPEC N1, N2; docs/campaigns.md). campaign_mails is
+      // the "queued once" record: its row commits with the mail's outbox job, and the UNIQUE
+      // (campaign, account_id) makes a second one impossible. mails keeps every e-mail sent
+      // to an account, subject and text sealed with the account's data key; source_key (the
+      // outbox key, or the SMTP message id) makes an archived mail unique. Both are keyed by
+      // account_id so retention deletes them with the account (R3).
+      {10, "campaigns", R"sql(
+CREATE TABLE campaign_mails (
+  campaign TEXT NOT NULL,
+  account_id {{BIGINT}} NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  queued_at TEXT NOT NULL,
+  UNIQUE (campaign, account_id)
+);
+CREATE INDEX campaign_mails_account ON campaign_mails (account_id);
+CREATE TABLE mails (
+  id {{ID}},
+  account_id {{BIGINT}} NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  source_key TEXT NOT NULL UNIQUE,
+  campaign TEXT,
+  template TEXT NOT NULL,
+  sealed_subject TEXT NOT NULL,
+  sealed_text TEXT NOT NULL,
+  sent_at TEXT NOT NULL
+);
+CREATE INDEX mails_account ON mails (account_id, sent_at);
+)sql"},
   };
   return kMigrations;
 }

@@ -3,15 +3,25 @@
 // {"to", "account_id", "template", "variables": {…}}; the reply {"message_id"}. Templates that
 // announce a message (new_message) carry no subject or body of it, only who sent it and a link.
 // Never logs a mail's text, a variable (links carry tokens) or the SMTP password.
+//
+// The reply also carries what was sent — {"account_id", "template", "subject", "text"} — so
+// the daemon can archive it (SPEC N2, docs/campaigns.md "The archive"); the daemon never renders.
+// A request with an `idempotency-key` header (every outbox job has one) is sent once: the key
+// and the Message-ID are stored in smtp_sent (plugin storage) right after the server's 250, and
+// a repeat of the key (the outbox retrying after a crash or a lost reply) answers the stored
+// Message-ID without sending again. What remains: a crash between the 250 and that insert
+// sends the mail a second time on the retry (docs/campaigns.md "Exactly once").
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/SSLManager.h>
 
 #include <berichtd/berichtd.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -68,7 +78,18 @@ class DeliverySmtp final : public berichtd::Plugin {
     if (!std::filesystem::is_directory(dir)) {
       return Status::error("CONFIG_INVALID", "plugin setting 'templates_dir': no folder " + dir);
     }
-    return std::make_unique<DeliverySmtp>(std::move(ctx), s, dir);
+    // The keys of mails already sent (one schema step; never edit a shipped step).
+    const bool dedup = ctx.storage().available();
+    if (dedup) {
+      if (Status m = ctx.storage().migrate({"CREATE TABLE smtp_sent (idempotency_key TEXT "
+                                            "PRIMARY KEY, message_id TEXT NOT NULL, sent_at "
+                                            "BIGINT NOT NULL)"});
+          !m)
+        return m;
+    }
+    auto plugin = std::make_unique<DeliverySmtp>(std::move(ctx), s, dir);
+    plugin->dedup_ = dedup;
+    return plugin;
   }
 
   DeliverySmtp(berichtd::PluginContext ctx, berichtd::mail::SmtpSettings s, std::string dir)
@@ -103,15 +124,30 @@ class DeliverySmtp final : public berichtd::Plugin {
     if (!parsed) return parsed.status();
     auto mail = berichtd::mail::render(*parsed, vars);
     if (!mail) return mail.status();
-    auto id = sender_.send(to, mail->subject, mail->body);
-    if (!id) {
-      ctx_.warning("mail '" + name + "' for account " + std::to_string(accountId) +
-                   " not sent: " + id.status().code());
-      return id.status();
+    const std::string key = dedup_ ? request.header("idempotency-key") : std::string();
+    auto id = key.empty() ? std::optional<std::string>() : alreadySent(key);
+    const bool repeated = id.has_value();
+    if (!repeated) {
+      auto sent = sender_.send(to, mail->subject, mail->body);
+      if (!sent) {
+        ctx_.warning("mail '" + name + "' for account " + std::to_string(accountId) +
+                     " not sent: " + sent.status().code());
+        return sent.status();
+      }
+      id = *sent;
+      if (!key.empty()) remember(key, *id);
+      ctx_.info("mail '" + name + "' for account " + std::to_string(accountId) + " sent as " + *id);
+    } else {
+      ctx_.info("mail '" + name + "' for account " + std::to_string(accountId) +
+                " was sent before as " + *id + "; not sent again");
     }
-    ctx_.info("mail '" + name + "' for account " + std::to_string(accountId) + " sent as " + *id);
     Poco::JSON::Object out;
     out.set("message_id", *id);
+    out.set("repeated", repeated);
+    out.set("account_id", accountId);
+    out.set("template", name);
+    out.set("subject", mail->subject);
+    out.set("text", mail->body);
     out.set("connections", sender_.connectionsOpened());
     std::ostringstream s;
     out.stringify(s);
@@ -119,6 +155,25 @@ class DeliverySmtp final : public berichtd::Plugin {
   }
 
  private:
+  // The Message-ID a mail with this idempotency key was sent as, if it was.
+  std::optional<std::string> alreadySent(const std::string& key) const {
+    auto r =
+        ctx_.storage().run("SELECT message_id FROM smtp_sent WHERE idempotency_key = ?", {key});
+    if (!r || r->rows.empty()) return std::nullopt;
+    return r->rows.front().at(0).textOr("");
+  }
+  void remember(const std::string& key, const std::string& messageId) const {
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(ctx_.now().time_since_epoch())
+            .count();
+    auto r = ctx_.storage().run(
+        "INSERT INTO smtp_sent (idempotency_key, message_id, sent_at) VALUES (?, ?, ?) ON "
+        "CONFLICT (idempotency_key) DO NOTHING",
+        {key, messageId, static_cast<int64_t>(ms)});
+    if (!r) ctx_.warning("a sent mail's key was not recorded: " + r.status().code());
+  }
+
+  bool dedup_ = false;
   SslUse ssl_;  // first in, last out: outlives the TLS objects below
   berichtd::PluginContext ctx_;
   berichtd::mail::SmtpSender sender_;

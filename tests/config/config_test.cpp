@@ -617,6 +617,8 @@ TEST(ConfigFile, ShippedExampleIsValidAndHoldsTheDefaults) {
   EXPECT_EQ(c.status.probeIntervalMs, d.status.probeIntervalMs);
   EXPECT_EQ(c.status.probeTimeoutMs, d.status.probeTimeoutMs);
   EXPECT_EQ(c.billing.invoiceFont, d.billing.invoiceFont);
+  EXPECT_EQ(c.campaigns.file, d.campaigns.file);
+  EXPECT_EQ(c.campaigns.schedulerPollMs, d.campaigns.schedulerPollMs);
   EXPECT_EQ(c.billing.supplierKvk, d.billing.supplierKvk);
   ASSERT_TRUE(c.messages.masterKey.has_value());
   EXPECT_EQ(c.activation.deadline, d.activation.deadline);

@@ -267,13 +267,15 @@ TEST_F(CtlTest, EveryCommandHasHelp) {
                                                                 {"clock", "set", "--help"},
                                                                 {"billing", "--help"},
                                                                 {"incident", "--help"},
-                                                                {"maintenance", "--help"}}) {
+                                                                {"maintenance", "--help"},
+                                                                {"campaign", "--help"}}) {
     CtlRun r = ctl(args);
     EXPECT_EQ(r.rc, 0) << args[0];
     EXPECT_NE(r.out.find("usage: berichtctl"), std::string::npos) << args[0];
     EXPECT_EQ(r.err, "");
   }
   EXPECT_NE(ctl({"clock", "--help"}).out.find("CLOCK_NOT_MANUAL"), std::string::npos);
+  EXPECT_NE(ctl({"campaign", "--help"}).out.find("CAMPAIGN_UNKNOWN"), std::string::npos);
 }
 
 TEST_F(CtlTest, ConnectionRefusedIsAClearFailure) {
