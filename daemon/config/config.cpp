@@ -478,6 +478,8 @@ const std::vector<Section>& sections() {
               {"true", "false"})}});
     s.push_back({"activation",
                  {row("deadline", Type::Iso8601, &C::activation, &ActivationConfig::deadline)}});
+    s.push_back(
+        {"migration", {row("cutoff", Type::Iso8601, &C::migration, &MigrationConfig::cutoff)}});
     // billing.tariffs and billing.retry_days are lists: parseTariffs(), parseRetryDays();
     // status.components too: parseStatusComponents().
     s.push_back(

@@ -75,6 +75,12 @@ struct ActivationConfig {
   std::string deadline = "2026-03-01T00:00:00+01:00";
 };
 
+// The migration from the old platform (SPEC M1-M4; docs/import.md).
+struct MigrationConfig {
+  // M2: accounts closed 6 calendar months or more before this moment are not imported.
+  std::string cutoff = "2026-02-13T00:00:00+01:00";
+};
+
 // The public status page (SPEC S1, S2; docs/status.md): its name and the thresholds that turn
 // the bus's error rate and latency over the window into a component's state.
 struct StatusConfig {
@@ -167,6 +173,7 @@ struct Config {
   BusConfig bus;
   MessagesConfig messages;
   ActivationConfig activation;
+  MigrationConfig migration;
   BillingConfig billing;
   StatusConfig status;
   LogConfig log;
