@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <unordered_map>
 
 #include "accounts/account_store.hpp"
@@ -15,9 +16,10 @@ namespace berichtd::import {
 
 namespace {
 
+using berichtd::SqlValue;
 using storage::orAbort;
 using storage::runSql;
-using berichtd::SqlValue;
+using storage::SqlResult;
 using Tx = Poco::Data::Session;
 
 std::string aad(int64_t messageId, int64_t accountId, const char* box, const char* field) {
@@ -135,15 +137,39 @@ class Writer {
     return newBoxes_.emplace(accountId, orAbort(keys_.forAccount(tx, accountId))).first->second;
   }
 
+  // Multi-row statements: one round trip for up to kRowsPerStatement rows (PostgreSQL pays
+  // one per statement; SQLite parses fewer texts).
+  static constexpr std::size_t kRowsPerStatement = 200;
+
+  SqlResult run(Tx& tx, const std::string& sql, const std::vector<SqlValue>& params) {
+    std::vector<berichtd_sql_value> views;
+    views.reserve(params.size());
+    for (const auto& p : params) views.push_back(p.view());
+    return runSql(db_, tx, sql, views.data(), views.size());
+  }
+
+  static std::string rows(const char* head, const char* row, std::size_t n, const char* tail) {
+    std::string sql = head;
+    for (std::size_t i = 0; i < n; ++i) sql += (i == 0 ? " " : ", ") + std::string(row);
+    return sql + tail;
+  }
+
   Status flush() {
     if (pending_.empty()) return Status::ok();
+    std::vector<const MessageLine*> messages;
+    std::vector<const InvoiceLine*> invoices;
+    for (const auto& record : pending_) {
+      if (const auto* m = std::get_if<MessageLine>(&record))
+        messages.push_back(m);
+      else
+        invoices.push_back(&std::get<InvoiceLine>(record));
+    }
     Status s = commit([&](Tx& tx) {
-      for (const auto& record : pending_) {
-        if (const auto* m = std::get_if<MessageLine>(&record))
-          message(tx, *m);
-        else
-          invoice(tx, std::get<InvoiceLine>(record));
-      }
+      for (std::size_t i = 0; i < messages.size(); i += kRowsPerStatement)
+        insertMessages(tx, &messages[i], std::min(kRowsPerStatement, messages.size() - i));
+      for (std::size_t i = 0; i < invoices.size(); i += kRowsPerStatement)
+        insertInvoices(tx, &invoices[i], std::min(kRowsPerStatement, invoices.size() - i));
+      raiseCounters(tx, invoices);
     });
     pending_.clear();
     return s;
@@ -154,53 +180,89 @@ class Writer {
     return it == idByAgb_.end() ? std::nullopt : std::optional<int64_t>(it->second);
   }
 
-  void message(Tx& tx, const MessageLine& m) {
-    const auto sender = idOfAgb(m.fromAgb);
-    const auto recipient = idOfAgb(m.toAgb);
-    // The row's owner: the sender, or the recipient when the sender was left out (M2).
-    const int64_t owner = sender ? *sender : *recipient;
-    auto r = runSql(db_, tx,
-                    "INSERT INTO messages (sender_id, sender_agb, type, created_at, old_id) VALUES "
-                    "(?, ?, ?, ?, ?) RETURNING id",
-                    {owner, m.fromAgb, m.type, m.sentAt, m.oldId});
-    const int64_t id = r.rows.at(0).at(0).intOr(0);
-    auto copy = [&](int64_t account, const char* box, const std::string& agb, const char* state,
-                    const SqlValue& deliveredAt) {
-      const crypto::SecretBox& key = boxOf(tx, account);
-      (void)runSql(
-          db_, tx,
-          "INSERT INTO message_copies (message_id, account_id, box, agb_code, "
-          "sealed_subject, sealed_body, state, delivered_at) VALUES (?, ?, ?, ?, ?, ?, "
-          "?, ?)",
-          {id, account, box, agb, orAbort(key.seal(m.subject, aad(id, account, box, "subject"))),
-           orAbort(key.seal(m.body, aad(id, account, box, "body"))), state, deliveredAt});
-    };
-    if (sender) copy(*sender, "sent", m.fromAgb, "sent", SqlValue());
-    if (recipient) copy(*recipient, "inbox", m.toAgb, "delivered", SqlValue(m.sentAt));
+  void insertMessages(Tx& tx, const MessageLine* const* batch, std::size_t n) {
+    std::vector<SqlValue> params;
+    params.reserve(n * 5);
+    for (std::size_t i = 0; i < n; ++i) {
+      const MessageLine& m = *batch[i];
+      const auto sender = idOfAgb(m.fromAgb);
+      // The row's owner: the sender, or the recipient when the sender was left out (M2).
+      params.insert(params.end(),
+                    {sender ? *sender : *idOfAgb(m.toAgb), m.fromAgb, m.type, m.sentAt, m.oldId});
+    }
+    // RETURNING's row order is not promised: the ids are matched by old_id.
+    const auto inserted = run(tx,
+                              rows("INSERT INTO messages (sender_id, sender_agb, type, "
+                                   "created_at, old_id) VALUES",
+                                   "(?, ?, ?, ?, ?)", n, " RETURNING id, old_id"),
+                              params);
+    std::unordered_map<std::string, int64_t> idOf;
+    for (const auto& row : inserted.rows) idOf.emplace(row.at(1).textOr(""), row.at(0).intOr(0));
+    std::vector<SqlValue> copies;
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const MessageLine& m = *batch[i];
+      const int64_t id = idOf.at(m.oldId);
+      auto copy = [&](int64_t account, const char* box, const std::string& agb, const char* state,
+                      const SqlValue& deliveredAt) {
+        // The same AAD as MessageStore's copies, so its list() and get() open them.
+        const crypto::SecretBox& key = boxOf(tx, account);
+        copies.insert(
+            copies.end(),
+            {id, account, box, agb, orAbort(key.seal(m.subject, aad(id, account, box, "subject"))),
+             orAbort(key.seal(m.body, aad(id, account, box, "body"))), state, deliveredAt});
+        ++count;
+      };
+      if (const auto sender = idOfAgb(m.fromAgb)) copy(*sender, "sent", m.fromAgb, "sent", {});
+      if (const auto recipient = idOfAgb(m.toAgb))
+        copy(*recipient, "inbox", m.toAgb, "delivered", SqlValue(m.sentAt));
+    }
+    (void)run(tx,
+              rows("INSERT INTO message_copies (message_id, account_id, box, agb_code, "
+                   "sealed_subject, sealed_body, state, delivered_at) VALUES",
+                   "(?, ?, ?, ?, ?, ?, ?, ?)", count, ""),
+              copies);
   }
 
-  void invoice(Tx& tx, const InvoiceLine& i) {
-    const int64_t account = idByOldId_.at(i.accountOldId);
-    std::string email;
-    if (auto it = plan_.emailByOldId.find(i.accountOldId); it != plan_.emailByOldId.end())
-      email = it->second;
-    (void)runSql(db_, tx,
-                 "INSERT INTO invoices (account_id, number, issued_on, period_start, "
-                 "period_last_day, amount_excl_cents, vat_percent, vat_cents, supplier_id, "
-                 "customer_name, customer_address, state, paid_at, source, pdf, old_id) VALUES "
-                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'migrated', ?, ?)",
-                 {account, i.number, i.issuedAt, i.periodStart, i.periodEnd, i.amountExclCents,
-                  vatPercentOf(i.amountExclCents, i.vatCents), i.vatCents, supplierId_, email,
-                  customerAddress(i.accountOldId), i.paidAt ? "paid" : "open", i.paidAt,
-                  i.pdf ? SqlValue::blob(*i.pdf) : SqlValue(), i.oldId});
-    // B8: the platform's own numbers of this year continue after the highest imported one.
-    if (auto n = platformNumber(i.number)) {
+  void insertInvoices(Tx& tx, const InvoiceLine* const* batch, std::size_t n) {
+    std::vector<SqlValue> params;
+    params.reserve(n * 15);
+    for (std::size_t k = 0; k < n; ++k) {
+      const InvoiceLine& i = *batch[k];
+      std::string email;
+      if (auto it = plan_.emailByOldId.find(i.accountOldId); it != plan_.emailByOldId.end())
+        email = it->second;
+      params.insert(
+          params.end(),
+          {idByOldId_.at(i.accountOldId), i.number, i.issuedAt, i.periodStart, i.periodEnd,
+           i.amountExclCents, vatPercentOf(i.amountExclCents, i.vatCents), i.vatCents, supplierId_,
+           email, customerAddress(i.accountOldId), i.paidAt ? "paid" : "open", i.paidAt,
+           i.pdf ? SqlValue::blob(*i.pdf) : SqlValue(), i.oldId});
+    }
+    (void)run(tx,
+              rows("INSERT INTO invoices (account_id, number, issued_on, period_start, "
+                   "period_last_day, amount_excl_cents, vat_percent, vat_cents, supplier_id, "
+                   "customer_name, customer_address, state, paid_at, pdf, old_id, source) VALUES",
+                   "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'migrated')", n, ""),
+              params);
+  }
+
+  // B8: the platform's own numbers of a year continue after the highest imported one.
+  void raiseCounters(Tx& tx, const std::vector<const InvoiceLine*>& invoices) {
+    std::map<int, int64_t> highest;
+    for (const auto* i : invoices) {
+      if (auto n = platformNumber(i->number)) {
+        auto& h = highest[n->first];
+        h = std::max(h, n->second);
+      }
+    }
+    for (const auto& [year, number] : highest) {
       (void)runSql(db_, tx,
                    "INSERT INTO invoice_counters (year, last_number) VALUES (?, ?) ON CONFLICT "
                    "(year) DO UPDATE SET last_number = CASE WHEN invoice_counters.last_number < "
                    "excluded.last_number THEN excluded.last_number ELSE "
                    "invoice_counters.last_number END",
-                   {n->first, n->second});
+                   {year, number});
     }
   }
 

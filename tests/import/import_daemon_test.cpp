@@ -7,6 +7,9 @@
 // the public API.
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <thread>
+
 #include "auth_flow_support.hpp"
 #include "core/tokens.hpp"
 
@@ -197,6 +200,58 @@ TEST_P(ImportDaemon, UsageAndUnreadableFiles) {
                           R"({"path":"/nonexistent/export.jsonl"})", a_->daemon->adminHeaders());
   EXPECT_EQ(gone.status, 422) << gone.body;
   EXPECT_EQ(errorCode(gone), "IMPORT_FILE_UNREADABLE");
+}
+
+TEST_P(ImportDaemon, AnImportKilledMidwayIsCompletedByTheNextRun) {
+  // 100 accounts, 60,000 messages between them: long enough to be killed in the middle.
+  constexpr int kAccounts = 100;
+  constexpr int kMessages = 60000;
+  std::string text;
+  for (int i = 1; i <= kAccounts; ++i) {
+    text += R"({"type":"account","old_id":"A)" + std::to_string(i) + R"(","email":"p)" +
+            std::to_string(i) + R"(@example.nl","agb_code":")" + std::to_string(10000000 + i) +
+            R"(","created_at":"2019-05-31"})" + "\n";
+  }
+  for (int m = 1; m <= kMessages; ++m) {
+    text += R"({"type":"message","old_id":"M)" + std::to_string(m) + R"(","from_agb":")" +
+            std::to_string(10000000 + m % kAccounts + 1) + R"(","to_agb":")" +
+            std::to_string(10000000 + (m * 7) % kAccounts + 1) +
+            R"(","subject":"Bericht","body":")" + std::string(200, 'x') +
+            R"(","sent_at":"2025-12-01T10:00:00Z"})" + "\n";
+  }
+  const std::string path = a_->dir.write("big.jsonl", text);
+  std::thread first([&] {
+    std::string ignored;
+    ctl({"import", path}, ignored);  // loses its connection: the daemon is killed
+  });
+  const bool started = waitUntil([&] { return a_->count("SELECT COUNT(*) FROM messages") > 0; },
+                                 std::chrono::seconds(120));
+  a_->daemon->signal(SIGKILL);
+  EXPECT_NE(a_->daemon->waitExit(std::chrono::seconds(10)), -1);
+  first.join();
+  ASSERT_TRUE(started);
+  const int64_t partial = a_->count("SELECT COUNT(*) FROM messages");
+  ASSERT_GT(partial, 0);
+  ASSERT_LT(partial, kMessages) << "the import finished before the kill; make the file larger";
+  // Whole chunks only: every account with its data key, every message with both its copies.
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM accounts"), kAccounts);
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM accounts WHERE id NOT IN (SELECT account_id FROM "
+                      "account_data_keys)"),
+            0);
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM message_copies"), 2 * partial);
+  EXPECT_EQ(partial % 2000, 0) << "chunks of 2,000 messages commit whole";
+
+  ASSERT_TRUE(a_->daemon->start()) << a_->daemon->output();
+  std::string out;
+  ASSERT_EQ(ctl({"import", path, "--json"}, out), 0) << out;
+  auto messages = json(out)->getObject("counts")->getObject("messages");
+  EXPECT_EQ(messages->getValue<int64_t>("already_present"), partial);
+  EXPECT_EQ(messages->getValue<int64_t>("to_import"), kMessages - partial);
+  EXPECT_EQ(json(out)->getObject("counts")->getObject("accounts")->getValue<int>("already_present"),
+            kAccounts);
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM messages"), kMessages);
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM message_copies"), 2 * kMessages);
+  EXPECT_EQ(a_->count("SELECT COUNT(DISTINCT old_id) FROM messages"), kMessages);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ImportDaemon,
