@@ -21,6 +21,8 @@
 //   3. ratio import / raw. The last line, IMPORT_BENCH_JSON {...}, is a summary.
 //
 //   import_bench [accounts, default 100000] [messages, default 1000000] [chunk, default 2000]
+//                [storage URL of an EMPTY database for the import, default SQLite in the
+//                 temporary directory — e.g. a PostgreSQL database; the baseline stays SQLite]
 #include <sqlite3.h>
 #include <sys/resource.h>
 
@@ -282,9 +284,9 @@ int64_t count(storage::Database& db, const std::string& sql) {
   return n;
 }
 
-std::unique_ptr<storage::Database> openDb(const std::string& path) {
+std::unique_ptr<storage::Database> openDb(const std::string& url) {
   config::StorageConfig cfg;
-  cfg.url = "sqlite://" + path;
+  cfg.url = url;
   auto db = storage::Database::open(cfg);
   if (!db) die(db.status().toString());
   if (Status s = (*db)->migrate(); !s) die(s.toString());
@@ -313,8 +315,12 @@ int main(int argc, char** argv) {
     const auto file = dir / "export.jsonl";
     const int64_t lines = writeExport(file, accounts, messages);
     const auto fileBytes = std::filesystem::file_size(file);
-    auto importDb = openDb((dir / "import.db").string());
-    auto rawDbHandle = openDb((dir / "raw.db").string());
+    const std::string importUrl = argc > 4 ? argv[4] : "sqlite://" + (dir / "import.db").string();
+    auto importDb = openDb(importUrl);
+    if (count(*importDb, "SELECT COUNT(*) FROM accounts") != 0)
+      die("the import database is not empty");
+    std::printf("import database: %s\n", importDb->describe().c_str());
+    auto rawDbHandle = openDb("sqlite://" + (dir / "raw.db").string());
     rawDbHandle.reset();  // the baseline uses its own connection
     auto t1 = Steady::now();
     std::printf("export: %lld lines, %.1f MiB, written in %.2f s\n", static_cast<long long>(lines),
