@@ -11,6 +11,7 @@
 #include "accounts/validation.hpp"
 #include "app/auth_routes.hpp"
 #include "app/daemon.hpp"
+#include "app/import_routes.hpp"
 #include "app/status_config.hpp"
 #include "http/bearer_auth.hpp"
 #include "http/errors.hpp"
@@ -340,6 +341,10 @@ http::Router DaemonRoutes::adminRouter() {
   d.statusRoutes_->addAdmin(r, guarded);  // incidents and maintenance windows
   // berichtctl campaign list|send.
   d.campaignRoutes_->addAdmin(r, guarded);
+  // berichtctl import: the old platform's export (SPEC M1, M2; docs/import.md).
+  addImportRoute(r, guarded, {d.database_.get(), d.clock_.get(), d.dataKeys_.get(), [&d] {
+                                return d.currentConfig();
+                              }});
   // Billing (berichtctl billing run|fail|sync|batch).
   // The optional {"date": "YYYY-MM-DD"} of a body: nullopt after answering 400 itself; an empty
   // inner optional when no date was given.

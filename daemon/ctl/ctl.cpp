@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "ctl/admin_client.hpp"
+#include "ctl/import_command.hpp"
 
 namespace berichtd::ctl {
 
@@ -54,6 +55,8 @@ constexpr const char* kUsage =
     "                      SEPA files: writes the collections not yet in a file\n"
     "  campaign list       the e-mail campaigns with their send time, waves and progress\n"
     "  campaign send NAME  queues every remaining mail of campaign NAME now\n"
+    "  import FILE [--dry-run] [--skip-invalid]\n"
+    "                      imports the old platform's export (accounts, messages, invoices)\n"
     "\n"
     "options:\n"
     "  --admin URL         the admin listener (default http://127.0.0.1:8081)\n"
@@ -188,6 +191,8 @@ struct Options {
   // incident / maintenance
   std::optional<std::string> name, body, status, starts, ends;
   std::vector<std::string> components;  // --component, repeatable
+  bool dryRun = false;                  // import --dry-run
+  bool skipInvalid = false;             // import --skip-invalid
   std::vector<std::string> positional;
 };
 
@@ -245,6 +250,10 @@ std::string parseArgs(const std::vector<std::string>& args, Options& o) {
     } else if (auto d = valueOf("--date", value)) {
       if (!d->empty()) return *d;
       o.date = value;
+    } else if (a == "--dry-run") {
+      o.dryRun = true;
+    } else if (a == "--skip-invalid") {
+      o.skipInvalid = true;
     } else if (a == "--json") {
       o.json = true;
     } else if (a == "--help" || a == "-h") {
@@ -624,6 +633,20 @@ int runCtl(const std::vector<std::string>& args, std::ostream& out, std::ostream
                       "incident and maintenance",
                       kUsage);
 
+  if (cmd != "import" && (o.dryRun || o.skipInvalid))
+    return usageError(err, "--dry-run and --skip-invalid belong to import", kUsage);
+  if (cmd == "import") {
+    if (o.help) {
+      out << kImportHelp;
+      return kExitOk;
+    }
+    ImportArgs importArgs{o.adminUrl, {}, rest, o.dryRun, o.skipInvalid, o.json};
+    if (std::string e = loadToken(o, importArgs.token); !e.empty()) {
+      err << "berichtctl: " << e << '\n';
+      return kExitFailed;
+    }
+    return runImport(importArgs, out, err);
+  }
   if (cmd == "status" || cmd == "plugins") {
     const char* help = cmd == "status" ? kStatusHelp : kPluginsHelp;
     if (o.help) {

@@ -234,6 +234,15 @@ CREATE TABLE status_pushed (
   pushed_at TEXT NOT NULL
 );
 )sql"},
+      // M1 (docs/import.md): migrated messages and invoices keep the old platform's id, so a
+      // second import of the same export finds them and writes nothing (idempotent). NULL for
+      // the platform's own rows; UNIQUE where set (both backends allow many NULLs).
+      {9, "import_old_ids", R"sql(
+ALTER TABLE messages ADD COLUMN old_id TEXT;
+CREATE UNIQUE INDEX messages_old_id ON messages (old_id);
+ALTER TABLE invoices ADD COLUMN old_id TEXT;
+CREATE UNIQUE INDEX invoices_old_id ON invoices (old_id);
+)sql"},
       // Campaigns and the sent-mail archive (SPEC N1, N2; docs/campaigns.md). campaign_mails is
       // the "queued once" record: its row commits with the mail's outbox job, and the UNIQUE
       // (campaign, account_id) makes a second one impossible. mails keeps every e-mail sent

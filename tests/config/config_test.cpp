@@ -218,6 +218,10 @@ const InvalidCase kInvalid[] = {
      "activation:\n  deadline: 1 maart\n",
      {},
      {"t.yaml:2:13: activation.deadline: expected an ISO 8601 time, got '1 maart'"}},
+    {"MigrationCutoff",
+     "migration:\n  cutoff: 13 februari\n",
+     {},
+     {"t.yaml:2:11: migration.cutoff: expected an ISO 8601 time, got '13 februari'"}},
     {"MessagesRecipientsRange",
      "messages:\n  max_recipients: 0\n",
      {},
@@ -322,6 +326,7 @@ TEST(ConfigLoad, EmptyDocumentGivesDefaults) {
   EXPECT_FALSE(c.messages.masterKey.has_value());
   EXPECT_EQ(c.messages.idempotencyHours, 24);
   EXPECT_EQ(c.activation.deadline, "2026-03-01T00:00:00+01:00");  // AC4
+  EXPECT_EQ(c.migration.cutoff, "2026-02-13T00:00:00+01:00");  // M2, M3
   EXPECT_EQ(c.path, "t.yaml");
 }
 
@@ -750,6 +755,7 @@ TEST(ConfigSchema, RowsMatchStructDefaults) {
   EXPECT_EQ(find("http.max_body_bytes").defaultValue, "8388608");
   EXPECT_EQ(find("messages.max_body_bytes").defaultValue, "1048576");
   EXPECT_EQ(find("activation.deadline").defaultValue, "2026-03-01T00:00:00+01:00");
+  EXPECT_EQ(find("migration.cutoff").defaultValue, "2026-02-13T00:00:00+01:00");
   EXPECT_EQ(find("http.max_body_bytes").type, "whole number 1-1073741824");
   EXPECT_EQ(find("log.level").type, "debug|information|warning|error");
   EXPECT_EQ(find("storage.url").defaultValue, "sqlite://state/berichtd.db");
