@@ -196,8 +196,9 @@ User activateOverSmtp(AuthDaemon& a, mail::SmtpSink& sink, const std::string& em
   req.set("request_token", created->getValue<std::string>("request_token"));
   EXPECT_EQ(a.post("/api/v1/activation/request-link", req).status, 202);
   EXPECT_TRUE(waitUntil([&] { return sink.count() == before + 1; }, std::chrono::seconds(10)));
+  // The access link opens the activation pages' start (docs/activation-pages.md).
   const std::string access = linkIn(sink.mail(before + 1)->getValue<std::string>("body"),
-                                    "https://berichten.example.nl/activeren?token=");
+                                    "https://berichten.example.nl/activeren/start?token=");
   Poco::JSON::Object begin;
   begin.set("access_token", access);
   auto b = a.post("/api/v1/activation/begin", begin);
@@ -277,8 +278,9 @@ TEST_P(CampaignFlow, EachAccountReadsItsOwnSentMailsAndNoOneElses) {
   // The access link's text is kept, its token is not.
   auto link = a_->get("/api/v1/mails/" + std::to_string(idOf["access_link"]), as(ann));
   ASSERT_EQ(link.status, 200);
-  EXPECT_NE(json(link.body)->getValue<std::string>("text").find("activeren?token=[verwijderd]"),
-            std::string::npos);
+  EXPECT_NE(
+      json(link.body)->getValue<std::string>("text").find("activeren/start?token=[verwijderd]"),
+      std::string::npos);
 
   // Bob sees his three, none of Ann's; Ann's ids are 404 for him, like ids that do not exist.
   auto bobList = a_->get("/api/v1/mails", as(bob));
