@@ -101,14 +101,15 @@ Result<CreatedAccount> AccountStore::create(std::string_view email, std::string_
   return CreatedAccount{id, token};
 }
 
+// A deleted account (A4) is a tombstone: no lookup finds it (R3: nothing of it can be read back).
 Result<Account> AccountStore::findWhere(const std::string& where, const std::string& value) {
   std::vector<Account> found;
   Status s = db_.read([&](Poco::Data::Session& session) {
     const storage::SqlResult r =
         storage::runSql(db_, session,
                         "SELECT id, email, agb_code, state, created_at, closed_at, paid_through, "
-                        "last_activity_at FROM accounts WHERE " +
-                            where,
+                        "last_activity_at FROM accounts WHERE (" +
+                            where + ") AND state <> 'deleted'",
                         {value});
     for (const auto& row : r.rows) {
       Account a;

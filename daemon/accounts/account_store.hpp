@@ -3,16 +3,17 @@
 //
 // Contract
 // - create() validates the e-mail (EMAIL_INVALID), the AGB code (AGB_CODE_INVALID) and the
-//   created date (BAD_REQUEST), then, in ONE transaction, refuses a duplicate (ACCOUNT_EXISTS_MIGRATED when a clashing
-//   account is still `migrated` — A3: it must be activated, not re-created — else ACCOUNT_EXISTS:
-//   e-mail compared case-insensitively via email_key, or the same AGB code — A1), inserts the
-//   account in state `migrated` (A4) and the SHA-256 of a fresh request token (AU5: the plain
-//   token is returned once to the caller and stored nowhere). inserted_at comes from the
-//   injected Clock, ISO 8601 UTC.
+//   created date (BAD_REQUEST), then, in ONE transaction, refuses a duplicate
+//   (ACCOUNT_EXISTS_MIGRATED when a clashing account is still `migrated` — A3: it must be
+//   activated, not re-created — else ACCOUNT_EXISTS: e-mail compared case-insensitively via
+//   email_key, or the same AGB code — A1), inserts the account in state `migrated` (A4) and the
+//   SHA-256 of a fresh request token (AU5: the plain token is returned once to the caller and
+//   stored nowhere). inserted_at comes from the injected Clock, ISO 8601 UTC.
 // - findByEmailOrAgb(): an 8-digit text is looked up as AGB code, anything else as e-mail
 //   (case-insensitively); NOT_FOUND when there is no such account. Never returns token hashes.
 // - findById(), findByRequestToken() (the SHA-256 of the token is looked up): NOT_FOUND when
-//   there is none. recordActivity() stamps last_activity_at (R1).
+//   there is none. recordActivity() stamps last_activity_at (R1). An account in state
+//   `deleted` (a retention tombstone, docs/retention.md) is NOT_FOUND for every lookup.
 // - Storage failures come back as the Database's STORAGE_* codes.
 // Messages never contain e-mail addresses or tokens.
 //

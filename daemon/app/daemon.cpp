@@ -224,6 +224,30 @@ Status Daemon::start(config::Config cfg) {
   } else {
     log.warning("messages.master_key is not set: the messages API answers 503");
   }
+  {
+    // Retention (SPEC R1-R3, docs/retention.md): the plugins that keep data about accounts are
+    // asked to forget a deleted one through the outbox, so only when it is dispatched.
+    std::vector<std::string> forget;
+    if (dispatcher_) {
+      for (const auto& service : plugins_->services())
+        if (service == "auth" || service == "billing") forget.push_back(service);
+    } else {
+      log.warning(
+          "retention: without the outbox (messages.master_key) the plugins are not "
+          "asked to forget deleted accounts");
+    }
+    retentionStore_ =
+        std::make_unique<retention::RetentionStore>(*database_, *clock_, std::move(forget));
+    RetentionServiceDeps retentionDeps;
+    retentionDeps.store = retentionStore_.get();
+    retentionDeps.config = [this] { return currentConfig(); };
+    retentionDeps.wakeOutbox = [this] {
+      if (dispatcher_) dispatcher_->wake();
+    };
+    retentionDeps.clock = clock_.get();
+    retention_ = std::make_unique<RetentionService>(std::move(retentionDeps));
+    retention_->start(std::chrono::milliseconds(c.retention.schedulerPollMs));
+  }
   MessageRouteDeps messageDeps;
   messageDeps.auth = authRoutes_.get();
   messageDeps.accounts = accounts_.get();
@@ -386,6 +410,7 @@ void Daemon::stop() {
   if (admin_) admin_->stop();
   if (watchdog_) watchdog_->stop();
   if (billing_) billing_->stop();  // its scheduler calls the bus
+  if (retention_) retention_->stop();
   if (statusReporter_) statusReporter_->stop();
   if (reachability_) reachability_->stop();  // it calls the bus too
   if (dispatcher_) dispatcher_->stop();      // before the bus it calls goes away
@@ -395,6 +420,8 @@ void Daemon::stop() {
   plugins_.reset();
   broker_.reset();
   dispatcher_.reset();
+  retention_.reset();
+  retentionStore_.reset();
   billing_.reset();
   billingStore_.reset();
   messageStore_.reset();

@@ -506,6 +506,14 @@ const std::vector<Section>& sections() {
               3600000),
           row("probe_timeout_ms", Type::Whole, &C::status, &StatusConfig::probeTimeoutMs, 100,
               60000)}});
+    s.push_back(
+        {"retention",
+         {row("run_hour", Type::Whole, &C::retention, &RetentionConfig::runHour, 0, 23),
+          row("inactivity_months", Type::Whole, &C::retention, &RetentionConfig::inactivityMonths,
+              1, 120),
+          row("closed_months", Type::Whole, &C::retention, &RetentionConfig::closedMonths, 1, 120),
+          row("scheduler_poll_ms", Type::Whole, &C::retention, &RetentionConfig::schedulerPollMs,
+              100, 3600000)}});
     s.push_back({"log",
                  {row("level", Type::Enum, &C::log, &LogConfig::level, 0, 0,
                       {"debug", "information", "warning", "error"})}});

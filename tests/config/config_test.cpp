@@ -67,9 +67,13 @@ TEST_P(InvalidConfig, ReportsExactErrors) {
 
 const InvalidCase kInvalid[] = {
     // status.components (SPEC S1; issue 6 item 1: the components are configurable).
-    {"ProbeServicesNotAList", "status:\n  probe_services: billing\n", {},
+    {"ProbeServicesNotAList",
+     "status:\n  probe_services: billing\n",
+     {},
      {"t.yaml:2:19: status.probe_services: expected a list of bus service names, got 'billing'"}},
-    {"ProbeIntervalTooShort", "status:\n  probe_interval_ms: 50\n", {},
+    {"ProbeIntervalTooShort",
+     "status:\n  probe_interval_ms: 50\n",
+     {},
      {"t.yaml:2:22: status.probe_interval_ms: 50 is out of range (100-3600000)"}},
     {"ComponentsEmpty",
      "status:\n  components: []\n",
@@ -608,6 +612,10 @@ TEST(ConfigFile, ShippedExampleIsValidAndHoldsTheDefaults) {
   EXPECT_EQ(c.status.probeTimeoutMs, d.status.probeTimeoutMs);
   EXPECT_EQ(c.billing.invoiceFont, d.billing.invoiceFont);
   EXPECT_EQ(c.billing.supplierKvk, d.billing.supplierKvk);
+  EXPECT_EQ(c.retention.runHour, d.retention.runHour);
+  EXPECT_EQ(c.retention.inactivityMonths, d.retention.inactivityMonths);
+  EXPECT_EQ(c.retention.closedMonths, d.retention.closedMonths);
+  EXPECT_EQ(c.retention.schedulerPollMs, d.retention.schedulerPollMs);
   ASSERT_TRUE(c.messages.masterKey.has_value());
   EXPECT_EQ(c.activation.deadline, d.activation.deadline);
   ASSERT_EQ(c.plugins.entries.size(), 3u);
