@@ -5,9 +5,12 @@
 // request link sends nothing, the admin API does not find it, the other party still reads
 // their copies; the tombstone and the audit row remain; and no table row — on SQLite not even
 // the database file or its write-ahead log — holds its e-mail address, AGB code, IBAN, name,
-// or a message subject or body.
+// or a message subject or body. Then the scheduler: a closed account is deleted by the daily
+// sweep once the manual clock passes retention.run_hour on the day 6 months after its closure
+// (R2), not before.
 #include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "auth_flow_support.hpp"
 #include "storage/sql_run.hpp"
@@ -274,6 +277,33 @@ TEST_P(RetentionDaemon, ADeletedAccountCannotBeReadBackAnywhere) {
   EXPECT_EQ(errorCode(failed), "LOGIN_FAILED");
   // Privacy: the log names ids only.
   EXPECT_EQ(a_->daemon->output().find("RABO0123456789"), std::string::npos);
+
+  // R2 by the scheduler: Charlie closed on 2026-02-20 is deleted by the daily sweep of
+  // 2026-08-20 once the platform clock passes retention.run_hour (23:00 here); Bravo (activity
+  // 2026-08-25) stays.
+  auto charlie = a_->createAccount("charlie@example.nl", "16180339");
+  const int64_t charlieId = charlie->getValue<int64_t>("account_id");
+  a_->sql("UPDATE accounts SET state = 'closed', closed_at = '2026-02-20' WHERE id = " +
+          std::to_string(charlieId));
+  ASSERT_EQ(ctl({"clock", "set", "2026-08-20T22:59:00+02:00"}, out), 0) << out;
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // six scheduler polls
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM audit_log WHERE actor = 'scheduler'"), 0);
+  ASSERT_EQ(ctl({"clock", "set", "2026-08-20T23:30:00+02:00"}, out), 0) << out;
+  EXPECT_TRUE(waitUntil(
+      [&] {
+        return a_->count(
+                   "SELECT COUNT(*) FROM audit_log WHERE actor = 'scheduler' AND subject = '" +
+                   std::to_string(charlieId) + "' AND detail = 'closed'") == 1;
+      },
+      std::chrono::seconds(15)))
+      << a_->daemon->output();
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM retention_runs WHERE day = '2026-08-20' AND "
+                      "finished_at IS NOT NULL"),
+            1);
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM accounts WHERE state = 'deleted'"), 2);
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM accounts WHERE agb_code = '27182818' AND state = "
+                      "'active'"),
+            1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RetentionDaemon,
