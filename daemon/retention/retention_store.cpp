@@ -196,7 +196,7 @@ Result<bool> RetentionStore::deleteAccount(int64_t id, Date today, const Retenti
         db_, tx,
         "INSERT INTO audit_log (at, actor, action, subject, outcome, detail) VALUES (?, ?, "
         "'account_deleted', ?, 'ok', ?)",
-        {nowText, actor, std::to_string(id), reasonName(reason)});
+        {nowText, actor, "account:" + std::to_string(id), reasonName(reason)});
     deleted = true;
   });
   if (!s) return s;

@@ -14,7 +14,8 @@
 //   statement; the accounts row turned into the tombstone (state `deleted`, deleted_at,
 //   deletion_reason; e-mail, AGB code and dates scrubbed; email_key and agb_code become
 //   "deleted:<id>", so the address and code are free again and match no lookup); and an
-//   audit_log row (actor, `account_deleted`, subject = id, outcome `ok`, detail = reason —
+//   audit_log row (actor, `account_deleted`, subject `account:<id>` as the other account events,
+//   outcome `ok`, detail = reason —
 //   never the e-mail or AGB code). A crash leaves the account whole or deleted; true when
 //   deleted now, false when it was not due (or already a tombstone).
 // - sweep(today, policy, actor): dueAccounts(), then deleteAccount() for each, one

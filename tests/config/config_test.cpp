@@ -67,13 +67,9 @@ TEST_P(InvalidConfig, ReportsExactErrors) {
 
 const InvalidCase kInvalid[] = {
     // status.components (SPEC S1; issue 6 item 1: the components are configurable).
-    {"ProbeServicesNotAList",
-     "status:\n  probe_services: billing\n",
-     {},
+    {"ProbeServicesNotAList", "status:\n  probe_services: billing\n", {},
      {"t.yaml:2:19: status.probe_services: expected a list of bus service names, got 'billing'"}},
-    {"ProbeIntervalTooShort",
-     "status:\n  probe_interval_ms: 50\n",
-     {},
+    {"ProbeIntervalTooShort", "status:\n  probe_interval_ms: 50\n", {},
      {"t.yaml:2:22: status.probe_interval_ms: 50 is out of range (100-3600000)"}},
     {"ComponentsEmpty",
      "status:\n  components: []\n",

@@ -292,7 +292,8 @@ TEST_P(RetentionDaemon, ADeletedAccountCannotBeReadBackAnywhere) {
   EXPECT_TRUE(waitUntil(
       [&] {
         return a_->count(
-                   "SELECT COUNT(*) FROM audit_log WHERE actor = 'scheduler' AND subject = '" +
+                   "SELECT COUNT(*) FROM audit_log WHERE actor = 'scheduler' AND subject = "
+                   "'account:" +
                    std::to_string(charlieId) + "' AND detail = 'closed'") == 1;
       },
       std::chrono::seconds(15)))

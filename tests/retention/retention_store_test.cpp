@@ -245,17 +245,15 @@ TEST_P(RetentionStoreTest, SweepDeletesTheDueAccountsForRealAndLeavesATombstone)
   EXPECT_EQ(count("SELECT COUNT(*) FROM accounts WHERE state = 'deleted'"), 2);
   EXPECT_EQ(query("SELECT state FROM accounts WHERE id = ?", {delta})[0][0].textOr(""), "closed");
 
-  // The audit log: actor, action, subject = id, detail = reason.
-  auto audit = query(
-      "SELECT actor, action, subject, outcome, detail FROM audit_log ORDER BY CAST(subject AS "
-      "INTEGER)");
+  // The audit log: actor, action, subject = the account, detail = reason.
+  auto audit = query("SELECT actor, action, subject, outcome, detail FROM audit_log ORDER BY id");
   ASSERT_EQ(audit.size(), 2u);
   EXPECT_EQ(audit[0][0].textOr(""), "test");
   EXPECT_EQ(audit[0][1].textOr(""), "account_deleted");
-  EXPECT_EQ(audit[0][2].textOr(""), std::to_string(alfa));
+  EXPECT_EQ(audit[0][2].textOr(""), "account:" + std::to_string(alfa));
   EXPECT_EQ(audit[0][3].textOr(""), "ok");
   EXPECT_EQ(audit[0][4].textOr(""), "inactive");
-  EXPECT_EQ(audit[1][2].textOr(""), std::to_string(charlie));
+  EXPECT_EQ(audit[1][2].textOr(""), "account:" + std::to_string(charlie));
   EXPECT_EQ(audit[1][4].textOr(""), "closed");
 
   // R3: Alfa's rows are gone; Bravo's copy of Alfa's message survives, sender scrubbed.
