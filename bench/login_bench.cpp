@@ -172,7 +172,7 @@ class Bench {
       if (!line.empty()) last = line;
     if (last.empty()) die("no access-link mail captured");
     const std::string url = json(last)->getObject("variables")->getValue<std::string>("link");
-    const std::string prefix = "https://berichten.example.nl/activeren?token=";
+    const std::string prefix = "https://berichten.example.nl/activeren/start?token=";
     if (url.rfind(prefix, 0) != 0) die("unexpected access link");
 
     Poco::JSON::Object begin;

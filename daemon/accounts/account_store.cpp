@@ -101,6 +101,55 @@ Result<CreatedAccount> AccountStore::create(std::string_view email, std::string_
   return CreatedAccount{id, token};
 }
 
+Result<Account> AccountStore::changeIdentity(int64_t id, const std::optional<std::string>& email,
+                                             const std::optional<std::string>& agbCode) {
+  if (email) {
+    if (Status s = validateEmail(*email); !s) return s;
+  }
+  if (agbCode) {
+    if (Status s = validateAgbCode(*agbCode); !s) return s;
+  }
+  auto current = findById(id);
+  if (!current) return current.status();
+  const std::string newEmail = email.value_or(current->email);
+  const std::string newAgb = agbCode.value_or(current->agbCode);
+  const std::string now = formatIso8601(clock_.now());
+  auto clashes = [&](Poco::Data::Session& session) {
+    auto others = storage::runSql(
+        db_, session,
+        "SELECT COUNT(*) FROM accounts WHERE (email_key = ? OR agb_code = ?) AND id <> ?",
+        {normaliseEmail(newEmail), newAgb, id});
+    return others.rows.at(0).at(0).intOr(0) > 0;
+  };
+  bool clash = false;
+  Status s = db_.transact([&](Poco::Data::Session& session) {
+    if (clashes(session)) {
+      clash = true;
+      return;
+    }
+    (void)storage::runSql(db_, session,
+                          "UPDATE accounts SET email = ?, email_key = ?, agb_code = ? WHERE id = ?",
+                          {newEmail, normaliseEmail(newEmail), newAgb, id});
+    std::string what = email && agbCode ? "email,agb_code" : email ? "email" : "agb_code";
+    (void)storage::runSql(db_, session,
+                          "INSERT INTO audit_log (at, actor, action, subject, outcome, detail) "
+                          "VALUES (?, 'account', 'identity_changed', ?, 'ok', ?)",
+                          {now, "account:" + std::to_string(id), what});
+  });
+  if (!s && s.code() == "STORAGE_ERROR") {
+    // A concurrent change to the same identity loses on the UNIQUE constraints.
+    try {
+      Poco::Data::Session session = db_.session();
+      if (clashes(session)) return accountExists(false);
+    } catch (const std::exception&) {
+      // Fall through to the original error.
+    }
+  }
+  if (!s) return s;
+  if (clash) return accountExists(false);
+  return findById(id);
+}
+
 // A deleted account (A4) is a tombstone: no lookup finds it (R3: nothing of it can be read back).
 Result<Account> AccountStore::findWhere(const std::string& where, const std::string& value) {
   std::vector<Account> found;

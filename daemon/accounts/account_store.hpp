@@ -67,6 +67,12 @@ class AccountStore {
   // R1: a successful login (and later, sending a message) counts as activity: last_activity_at
   // becomes the Clock's now.
   Status recordActivity(int64_t id);
+  // A1: the account's new e-mail address and/or AGB code (nullopt keeps one). Validated like
+  // create() (EMAIL_INVALID, AGB_CODE_INVALID); ACCOUNT_EXISTS when another account has either;
+  // NOT_FOUND for no such account. Written in one transaction with an audit_log row (never the
+  // addresses themselves). The A2 freeze is the caller's rule (it knows the calendar).
+  Result<Account> changeIdentity(int64_t id, const std::optional<std::string>& email,
+                                 const std::optional<std::string>& agbCode);
 
  private:
   Result<Account> findWhere(const std::string& where, const std::string& value);

@@ -282,6 +282,53 @@ void AuthRoutes::addTo(http::Router& router) const {
     http::setJson(res, o);
   });
 
+  // A1/A2: the user changes their e-mail address and/or AGB code — refused with ACCOUNT_FROZEN
+  // from migration.identity_freeze_from until the phased start-up completes ("Wijzig geen
+  // e-mailadres of AGB-code van je account tot na de migratie").
+  r.add("PATCH", "/api/v1/me", [=](const http::HttpRequest& req, http::HttpResponse& res) {
+    auto id = self->authenticate(req);
+    if (!id) {
+      setAuthError(res, id.status());
+      return;
+    }
+    auto in = bodyOf(req, res);
+    if (!in) return;
+    std::optional<std::string> email, agb;
+    try {
+      if (in->has("email")) email = in->getValue<std::string>("email");
+      if (in->has("agb_code")) agb = in->getValue<std::string>("agb_code");
+    } catch (const Poco::Exception&) {
+      http::setError(res, 400, "BAD_REQUEST", "email and agb_code must be strings");
+      return;
+    }
+    if (!email && !agb) {
+      http::setError(res, 400, "BAD_REQUEST", "give email, agb_code or both");
+      return;
+    }
+    if (self->deps_.identityFrozen && self->deps_.identityFrozen()) {
+      http::setError(res, 409, "ACCOUNT_FROZEN",
+                     "the e-mail address and AGB code cannot change until the migration to the "
+                     "new platform is complete");
+      return;
+    }
+    auto changed = self->deps_.accounts->changeIdentity(*id, email, agb);
+    if (!changed) {
+      const std::string& code = changed.status().code();
+      const int status = code == "ACCOUNT_EXISTS"                                ? 409
+                         : code == "EMAIL_INVALID" || code == "AGB_CODE_INVALID" ? 400
+                         : code == "NOT_FOUND"                                   ? 401
+                         : code == "STORAGE_UNAVAILABLE"                         ? 503
+                                                                                 : 500;
+      http::setError(res, status, changed.status());
+      return;
+    }
+    Poco::JSON::Object o;
+    o.set("email", changed->email);
+    o.set("agb_code", changed->agbCode);
+    o.set("state", changed->state);
+    http::setJson(res, o);
+  });
+
   r.add("POST", "/api/v1/recovery", [=](const http::HttpRequest& req, http::HttpResponse& res) {
     auto out = credentialCall(req, res, "recovery", "recovery_code");
     if (!out) return;

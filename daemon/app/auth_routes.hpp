@@ -46,6 +46,9 @@ struct AuthRouteDeps {
   const Clock* clock = nullptr;  // the platform clock (session cache); system time when null
   // The account's next billing date (YYYY-MM-DD) for /me; none before billing starts.
   std::function<std::optional<std::string>(int64_t)> nextCollection;
+  // A2: whether e-mail and AGB code are frozen now (migration.identity_freeze_from ..
+  // migration.startup_complete on the platform clock); never frozen when unset.
+  std::function<bool()> identityFrozen;
 };
 
 class AuthRoutes {

@@ -7,15 +7,20 @@
 #include <filesystem>
 
 #include "app/daemon_routes.hpp"
+#include "app/migration_times.hpp"
 #include "app/scrape_gauges.hpp"
 #include "app/signals.hpp"
 #include "app/status_config.hpp"
 #include "core/logging.hpp"
+#include "http/errors.hpp"
 #include "plugin/request_clock.hpp"
 
 namespace berichtd::app {
 
 namespace {
+
+// The status page's name of the migration window (SPEC M3); one row, found by this name.
+constexpr const char* kMigrationWindowName = "Migratie naar het nieuwe platform";
 
 std::string urlOf(const std::string& listen, uint16_t port) {
   std::string host = listen.substr(0, listen.rfind(':'));
@@ -170,6 +175,9 @@ Status Daemon::start(config::Config cfg) {
   };
   authDeps.publicUrl = [this] { return currentConfig()->http.publicUrl; };
   authDeps.accounts = accounts_.get();
+  authDeps.identityFrozen = [this] {
+    return accounts::identityFrozen(migrationTimesOf(currentConfig()->migration), clock_->now());
+  };
   authDeps.clock = clock_.get();
   authDeps.nextCollection = [this](int64_t account) -> std::optional<std::string> {
     if (!billingStore_) return std::nullopt;
@@ -263,6 +271,7 @@ Status Daemon::start(config::Config cfg) {
     // changes them says a restart is needed).
     statusStore_ =
         std::make_unique<status::StatusStore>(*database_, *clock_, componentIdsOf(c.status));
+    announceMigrationWindow(c);
     // S2 "the payment provider's reachability": the loaded services of status.probe_services
     // are asked `ping` on a thread of their own; the page reads the last verdict.
     const auto loaded = plugins_->services();
@@ -309,6 +318,12 @@ Status Daemon::start(config::Config cfg) {
   billingRouteDeps.store = billingStore_.get();
   billingRouteDeps.config = [this] { return currentConfig(); };
   billingRoutes_ = std::make_unique<BillingRoutes>(std::move(billingRouteDeps));
+  ActivationPageDeps pageDeps;
+  pageDeps.auth = authRoutes_.get();
+  pageDeps.billingRoutes = billingRoutes_.get();
+  pageDeps.store = billingStore_.get();
+  pageDeps.config = [this] { return currentConfig(); };
+  activationPages_ = std::make_unique<ActivationPages>(std::move(pageDeps));
 
   DaemonRoutes routes(*this);
   http::HttpServerOptions pub;
@@ -319,6 +334,19 @@ Status Daemon::start(config::Config cfg) {
   pub.drainTimeout = std::chrono::milliseconds(c.http.drainTimeoutMs);
   pub.name = "http";
   pub.onRequest = [this](const http::RequestRecord& r) { metrics_.recordHttp("public", r); };
+  // M3: from migration.cutoff until migration.startup every user path answers 503 MAINTENANCE
+  // with Retry-After; the status page, health, metrics and the knowledge base keep answering.
+  pub.gate = [this](const http::HttpRequest& req, http::HttpResponse& res) {
+    if (!accounts::isUserPath(req.path)) return false;
+    const auto times = migrationTimesOf(currentConfig()->migration);
+    const TimePoint now = clock_->now();
+    if (!accounts::inWindow(times, now)) return false;
+    http::setError(res, 503, "MAINTENANCE",
+                   "the app is moving to the new platform and opens again at " +
+                       currentConfig()->migration.startup + "; see /status");
+    res.setHeader("Retry-After", std::to_string(accounts::retryAfterSeconds(times, now)));
+    return true;
+  };
   public_ = std::make_unique<http::HttpServer>(routes.publicRouter(), pub);
   if (Status s = public_->start(); !s.isOk()) return s;
 
@@ -382,10 +410,28 @@ void Daemon::reload() {
     std::lock_guard lock(configMutex_);
     config_ = std::make_shared<const config::Config>(n);
   }
+  if (n.migration.cutoff != old->migration.cutoff || n.migration.startup != old->migration.startup)
+    announceMigrationWindow(n);
   const int generation = ++configGeneration_;
   log.information("configuration reloaded from %s (generation %d)", options_.configPath,
                   generation);
   notifySystemd("READY=1");
+}
+
+// M3: the migration window is scheduled maintenance on the status page, kept in line with
+// migration.cutoff/startup at every start and reload while it has not ended.
+void Daemon::announceMigrationWindow(const config::Config& c) {
+  auto ends = parseIso8601(c.migration.startup);
+  if (!statusStore_ || !ends || !(clock_->now() < *ends)) return;
+  auto w = statusStore_->ensureMaintenance(
+      kMigrationWindowName, c.migration.cutoff, c.migration.startup, componentIdsOf(c.status),
+      "De ZilliZ berichtenapp gaat over naar een nieuw platform. In deze periode kun je niet "
+      "inloggen en geen berichten versturen of ontvangen. Je krijgt een e-mail zodra je weer "
+      "kunt inloggen.");
+  if (!w) {
+    logger("daemon").warning("the migration window is not on the status page: %s",
+                             w.status().code());
+  }
 }
 
 int Daemon::run() {

@@ -17,6 +17,7 @@
 #include <zmq.hpp>
 
 #include "accounts/account_store.hpp"
+#include "app/activation_pages.hpp"
 #include "app/auth_routes.hpp"
 #include "app/billing_routes.hpp"
 #include "app/billing_service.hpp"
@@ -63,6 +64,7 @@ class Daemon {
  private:
   friend class DaemonRoutes;
   std::shared_ptr<const config::Config> currentConfig() const;
+  void announceMigrationWindow(const config::Config& c);
   // Every bus request of the daemon (routes, outbox, billing, in-process plugins' calls);
   // counted and timed in metrics_.
   Result<Message> callService(Message request, std::chrono::milliseconds timeout);
@@ -92,6 +94,7 @@ class Daemon {
   std::unique_ptr<billing::BillingStore> billingStore_;
   std::unique_ptr<BillingService> billing_;
   std::unique_ptr<BillingRoutes> billingRoutes_;
+  std::unique_ptr<ActivationPages> activationPages_;  // /activeren…, over the two above
   // Retention (SPEC R1-R3): the daily sweep and berichtctl retention sweep.
   std::unique_ptr<retention::RetentionStore> retentionStore_;
   std::unique_ptr<RetentionService> retention_;

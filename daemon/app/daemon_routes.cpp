@@ -87,6 +87,7 @@ http::Router DaemonRoutes::publicRouter() {
   d.messageRoutes_->addTo(r);
   d.billingRoutes_->addTo(r);
   d.statusRoutes_->addPublic(r);  // /status, /status.json
+  d.activationPages_->addTo(r);   // /activeren… (HTML over the activation API)
   // The knowledge base every error's `help` link points at (D2).
   auto kennisbank = [&d](const std::string& code, http::HttpResponse& res) {
     auto page = http::knowledgePage(d.currentConfig()->http.kennisbankDir, code);

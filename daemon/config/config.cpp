@@ -478,6 +478,13 @@ const std::vector<Section>& sections() {
               {"true", "false"})}});
     s.push_back({"activation",
                  {row("deadline", Type::Iso8601, &C::activation, &ActivationConfig::deadline)}});
+    s.push_back({"migration",
+                 {row("cutoff", Type::Iso8601, &C::migration, &MigrationConfig::cutoff),
+                  row("startup", Type::Iso8601, &C::migration, &MigrationConfig::startup),
+                  row("identity_freeze_from", Type::Iso8601, &C::migration,
+                      &MigrationConfig::identityFreezeFrom),
+                  row("startup_complete", Type::Iso8601, &C::migration,
+                      &MigrationConfig::startupComplete)}});
     // billing.tariffs and billing.retry_days are lists: parseTariffs(), parseRetryDays();
     // status.components too: parseStatusComponents().
     s.push_back(
@@ -983,6 +990,30 @@ LoadResult run(const std::string& text, const std::string& fileName,
     errors.add(p, "storage.pool_min: " + std::to_string(cfg.storage.poolMin) +
                       " is greater than storage.pool_max (" + std::to_string(cfg.storage.poolMax) +
                       ")");
+  }
+  // The migration's calendar in order (M3, A2), each complaint at the later key when given.
+  {
+    const MigrationConfig& m = cfg.migration;
+    auto posOf = [&](const char* key, const char* otherwise) {
+      if (Value* s = root.find("migration")) {
+        if (Value* k = s->find(key)) return k->pos;
+        if (Value* k = s->find(otherwise)) return k->pos;
+      }
+      return filePos;
+    };
+    auto before = [&](const std::string& a, const char* aKey, const std::string& b,
+                      const char* bKey, bool strict) {
+      auto ta = parseIso8601(a);
+      auto tb = parseIso8601(b);
+      if (!ta || !tb || (strict ? *ta < *tb : *ta <= *tb)) return;
+      errors.add(posOf(bKey, aKey), std::string("migration.") + bKey + ": " + b + " must come " +
+                                  (strict ? "after" : "no earlier than") + " migration." + aKey +
+                                  " (" + a + ")");
+    };
+    before(m.cutoff, "cutoff", m.startup, "startup", true);
+    before(m.startup, "startup", m.startupComplete, "startup_complete", false);
+    before(m.identityFreezeFrom, "identity_freeze_from", m.startupComplete, "startup_complete",
+           true);
   }
   if (errors.empty()) {
     result.config = std::move(cfg);

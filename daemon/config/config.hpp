@@ -75,6 +75,19 @@ struct ActivationConfig {
   std::string deadline = "2026-03-01T00:00:00+01:00";
 };
 
+// The migration's calendar (SPEC M2, M3, A2; docs/migration-window.md). ISO 8601 with offset.
+struct MigrationConfig {
+  // M2/M3: the old platform closes; accounts closed 6 months or more before it are not imported.
+  std::string cutoff = "2026-02-13T00:00:00+01:00";
+  // M3/M4: the phased start-up begins; until then every user path answers 503 MAINTENANCE.
+  std::string startup = "2026-02-16T00:00:00+01:00";
+  // A2: from here until startup_complete e-mail and AGB code cannot change (ACCOUNT_FROZEN).
+  // Seed silent on the day; the mail that asks it also stops the chatbot from 6 February.
+  std::string identityFreezeFrom = "2026-02-06T00:00:00+01:00";
+  // The end of the phased start-up. Seed silent; the activation deadline (AC4) by default.
+  std::string startupComplete = "2026-03-01T00:00:00+01:00";
+};
+
 // The public status page (SPEC S1, S2; docs/status.md): its name and the thresholds that turn
 // the bus's error rate and latency over the window into a component's state.
 struct StatusConfig {
@@ -179,6 +192,7 @@ struct Config {
   BusConfig bus;
   MessagesConfig messages;
   ActivationConfig activation;
+  MigrationConfig migration;
   BillingConfig billing;
   StatusConfig status;
   RetentionConfig retention;

@@ -280,6 +280,8 @@ void RequestHandler::route(Poco::Net::HTTPServerRequest& req, HttpRequest& reque
   } else if (request.path.empty() || request.path[0] != '/') {
     bodyComplete = !hasBody;
     setError(out, 400, "BAD_REQUEST", "the request target must be an absolute path");
+  } else if (state_->options.gate && state_->options.gate(request, out)) {
+    bodyComplete = !hasBody;
   } else {
     RouteMatch match = state_->router.match(request.method, request.path);
     switch (match.outcome) {
@@ -310,7 +312,14 @@ void RequestHandler::send(Poco::Net::HTTPServerResponse& resp, const HttpRespons
   try {
     resp.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
     if (!out.body.empty() || !out.contentType.empty()) resp.setContentType(out.contentType);
-    for (const auto& [name, value] : out.headers) resp.set(name, value);
+    // Set-Cookie is the one header a response may carry several times (RFC 6265 section 3).
+    for (const auto& [name, value] : out.headers) {
+      if (equalsIgnoreCase(name, "Set-Cookie")) {
+        resp.add(name, value);
+      } else {
+        resp.set(name, value);
+      }
+    }
     // Unread body bytes would be parsed as the next request; draining ends keep-alive so
     // clients reconnect to whoever takes over.
     if (!bodyComplete || state_->draining.load()) resp.setKeepAlive(false);

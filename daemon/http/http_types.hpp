@@ -35,7 +35,8 @@ struct HttpResponse {
   int status = 200;
   std::string contentType = "application/json; charset=utf-8";
   std::string body;
-  // Extra headers; Content-Type and Content-Length are set from the fields above.
+  // Extra headers; Content-Type and Content-Length are set from the fields above. Several
+  // Set-Cookie headers are sent as they are (push them); any other name is sent once.
   std::vector<std::pair<std::string, std::string>> headers;
 
   // Replaces a header of that name (case-insensitive) or adds it.

@@ -58,8 +58,8 @@ std::vector<std::string> listFrom(const std::string& text) {
 
 void StatusStore::queueIncident(Tx& tx, int64_t id, const std::string& at) {
   if (!push_) return;
-  auto r = runSql(db_, tx, "SELECT name, status, components FROM status_incidents WHERE id = ?",
-                  {id});
+  auto r =
+      runSql(db_, tx, "SELECT name, status, components FROM status_incidents WHERE id = ?", {id});
   auto u = runSql(db_, tx,
                   "SELECT body, (SELECT COUNT(*) FROM status_incident_updates WHERE incident_id = "
                   "?) FROM status_incident_updates WHERE incident_id = ? ORDER BY id DESC LIMIT 1",
@@ -76,10 +76,10 @@ void StatusStore::queueIncident(Tx& tx, int64_t id, const std::string& at) {
   o.set("at", at);
   std::ostringstream body;
   o.stringify(body);
-  storage::enqueueOutboxJob(db_, tx, "status", "incident",
-                            "incident:" + std::to_string(id) + ":" +
-                                std::to_string(u.rows[0][1].intOr(0)),
-                            body.str(), at);
+  storage::enqueueOutboxJob(
+      db_, tx, "status", "incident",
+      "incident:" + std::to_string(id) + ":" + std::to_string(u.rows[0][1].intOr(0)), body.str(),
+      at);
 }
 
 Result<int> StatusStore::pushComponentStates(
@@ -243,6 +243,42 @@ Result<int64_t> StatusStore::addMaintenance(const std::string& name, const std::
         "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         {name, body, listText(components), formatIso8601(*starts), formatIso8601(*ends), now});
     id = r.rows.at(0).at(0).intOr(0);
+  });
+  if (!s) return s;
+  return id;
+}
+
+Result<int64_t> StatusStore::ensureMaintenance(const std::string& name, const std::string& startsAt,
+                                               const std::string& endsAt,
+                                               const std::vector<std::string>& components,
+                                               const std::string& body) {
+  auto starts = parseIso8601(startsAt);
+  auto ends = parseIso8601(endsAt);
+  if (name.empty() || !starts || !ends || !(*starts < *ends))
+    return Status::error("MAINTENANCE_WINDOW_INVALID", "the configured window is not a window");
+  std::map<std::string, std::string> asMap;
+  for (const auto& c : components) asMap[c] = "under_maintenance";
+  if (Status s = checkComponents(asMap); !s) return s;
+  const std::string list = listText(components);
+  const std::string from = formatIso8601(*starts);
+  const std::string until = formatIso8601(*ends);
+  int64_t id = 0;
+  Status s = db_.transact([&](Tx& tx) {
+    auto found =
+        runSql(db_, tx, "SELECT id FROM status_maintenances WHERE name = ? ORDER BY id", {name});
+    if (found.rows.empty()) {
+      auto r = runSql(db_, tx,
+                      "INSERT INTO status_maintenances (name, body, components, starts_at, "
+                      "ends_at, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                      {name, body, list, from, until, formatIso8601(clock_.now())});
+      id = r.rows.at(0).at(0).intOr(0);
+      return;
+    }
+    id = found.rows.at(0).at(0).intOr(0);
+    (void)runSql(db_, tx,
+                 "UPDATE status_maintenances SET body = ?, components = ?, starts_at = ?, "
+                 "ends_at = ? WHERE id = ?",
+                 {body, list, from, until, id});
   });
   if (!s) return s;
   return id;

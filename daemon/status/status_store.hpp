@@ -84,6 +84,13 @@ class StatusStore {
                                  const std::vector<std::string>& components,
                                  const std::string& body);
   Status removeMaintenance(int64_t id);
+  // The window a configuration announces (the migration window, SPEC M3): the row named `name`
+  // gets these times, components and body — inserted when there is none, updated when the
+  // configuration moved it. Answers its id.
+  Result<int64_t> ensureMaintenance(const std::string& name, const std::string& startsAt,
+                                    const std::string& endsAt,
+                                    const std::vector<std::string>& components,
+                                    const std::string& body);
   Result<std::vector<Maintenance>> maintenances();
   Status prune();
 

@@ -206,6 +206,39 @@ TEST_P(AccountStoreTest, InvalidInputIsRefusedWithItsCode) {
   EXPECT_EQ(count("accounts"), 0);
 }
 
+TEST_P(AccountStoreTest, TheIdentityChangesWhenFreeAndIsAudited) {  // A1 (A2 is the caller's)
+  auto a = store_->create("praktijk@example.nl", "12345678", "2019-05-31");
+  auto b = store_->create("andere@example.nl", "87654321", "2019-05-31");
+  ASSERT_TRUE(a && b);
+  auto changed = store_->changeIdentity(a->accountId, "Nieuw@Example.nl", std::nullopt);
+  ASSERT_TRUE(changed) << changed.status().toString();
+  EXPECT_EQ(changed->email, "Nieuw@Example.nl");
+  EXPECT_EQ(changed->agbCode, "12345678");
+  EXPECT_EQ(store_->findByEmailOrAgb("nieuw@example.nl")->id, a->accountId);
+  EXPECT_EQ(store_->findByEmailOrAgb("praktijk@example.nl").status().code(), "NOT_FOUND");
+  ASSERT_TRUE(store_->changeIdentity(a->accountId, std::nullopt, std::string("11111111")));
+  EXPECT_EQ(store_->findByEmailOrAgb("11111111")->id, a->accountId);
+  // Taken by the other account, in any letter case; invalid; unknown account.
+  EXPECT_EQ(store_->changeIdentity(a->accountId, "ANDERE@example.nl", std::nullopt).status().code(),
+            "ACCOUNT_EXISTS");
+  EXPECT_EQ(
+      store_->changeIdentity(a->accountId, std::nullopt, std::string("87654321")).status().code(),
+      "ACCOUNT_EXISTS");
+  EXPECT_EQ(store_->changeIdentity(a->accountId, "geen-adres", std::nullopt).status().code(),
+            "EMAIL_INVALID");
+  EXPECT_EQ(store_->changeIdentity(a->accountId, std::nullopt, std::string("123")).status().code(),
+            "AGB_CODE_INVALID");
+  EXPECT_EQ(store_->changeIdentity(999999, "x@example.nl", std::nullopt).status().code(),
+            "NOT_FOUND");
+  // The same identity again is no clash with itself.
+  EXPECT_TRUE(store_->changeIdentity(a->accountId, "nieuw@example.nl", std::nullopt));
+  // Audited without the addresses.
+  const std::string audit = dump("audit_log");
+  EXPECT_NE(audit.find("identity_changed"), std::string::npos) << audit;
+  EXPECT_EQ(audit.find("example.nl"), std::string::npos) << audit;
+  EXPECT_EQ(audit.find("11111111"), std::string::npos) << audit;
+}
+
 TEST_P(AccountStoreTest, FindUnknownIsNotFound) {
   ASSERT_TRUE(store_->create("praktijk@example.nl", "12345678", "2019-05-31"));
   for (const std::string key : {"ander@example.nl", "87654321", "", "1234567"}) {

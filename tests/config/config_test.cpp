@@ -67,6 +67,16 @@ TEST_P(InvalidConfig, ReportsExactErrors) {
 
 const InvalidCase kInvalid[] = {
     // status.components (SPEC S1; issue 6 item 1: the components are configurable).
+    {"MigrationWindowBackwards",
+     "migration:\n  cutoff: \"2026-02-16T00:00:00+01:00\"\n  startup: \"2026-02-13T00:00:00+01:00\"\n",
+     {},
+     {"t.yaml:3:12: migration.startup: 2026-02-13T00:00:00+01:00 must come after "
+      "migration.cutoff (2026-02-16T00:00:00+01:00)"}},
+    {"MigrationFreezeAfterStartupComplete",
+     "migration:\n  identity_freeze_from: \"2026-04-01T00:00:00+02:00\"\n",
+     {},
+     {"t.yaml:2:25: migration.startup_complete: 2026-03-01T00:00:00+01:00 must come after "
+      "migration.identity_freeze_from (2026-04-01T00:00:00+02:00)"}},
     {"ProbeServicesNotAList", "status:\n  probe_services: billing\n", {},
      {"t.yaml:2:19: status.probe_services: expected a list of bus service names, got 'billing'"}},
     {"ProbeIntervalTooShort", "status:\n  probe_interval_ms: 50\n", {},
@@ -614,6 +624,10 @@ TEST(ConfigFile, ShippedExampleIsValidAndHoldsTheDefaults) {
   EXPECT_EQ(c.retention.schedulerPollMs, d.retention.schedulerPollMs);
   ASSERT_TRUE(c.messages.masterKey.has_value());
   EXPECT_EQ(c.activation.deadline, d.activation.deadline);
+  EXPECT_EQ(c.migration.cutoff, d.migration.cutoff);
+  EXPECT_EQ(c.migration.startup, d.migration.startup);
+  EXPECT_EQ(c.migration.identityFreezeFrom, d.migration.identityFreezeFrom);
+  EXPECT_EQ(c.migration.startupComplete, d.migration.startupComplete);
   ASSERT_EQ(c.plugins.entries.size(), 3u);
   EXPECT_EQ(c.plugins.entries[0].name, "echo");
   EXPECT_EQ(c.plugins.entries[1].name, "delivery-inbox");

@@ -5,6 +5,7 @@
 #include <Poco/Net/NetException.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <csignal>
 #include <mutex>
 #include <stdexcept>
@@ -287,6 +288,34 @@ TEST(BearerAuth, AnEmptyConfiguredSecretLetsNothingThrough) {
   h(req, res);
   EXPECT_FALSE(called);
   EXPECT_EQ(res.status, 401);
+}
+
+TEST(HttpServerGate, TheGateAnswersBeforeAnyRouteAndOthersPassThrough) {
+  // The migration window's 503 (SPEC M3) is such a gate: it answers /api/v1 paths, a POST
+  // body included, and lets everything else reach its route.
+  HttpServerOptions o;
+  o.listen = "127.0.0.1:0";
+  o.maxBodyBytes = 1024;
+  std::atomic<int> gated{0};
+  o.gate = [&gated](const HttpRequest& req, HttpResponse& res) {
+    if (req.path.rfind("/api/", 0) != 0) return false;
+    ++gated;
+    setError(res, 503, "MAINTENANCE", "closed");
+    res.setHeader("Retry-After", "60");
+    return true;
+  };
+  HttpServer server(testRoutes(), o);
+  ASSERT_TRUE(server.start().isOk());
+  Answer a = testing::get(server.port(), "/api/v1/messages/42");
+  EXPECT_EQ(a.status, 503);
+  EXPECT_EQ(a.header("Retry-After"), "60");
+  EXPECT_NE(a.body.find("MAINTENANCE"), std::string::npos) << a.body;
+  Answer missing = testing::get(server.port(), "/api/v1/nothing-here");
+  EXPECT_EQ(missing.status, 503);  // closed is closed, known path or not
+  Answer h = testing::get(server.port(), "/healthz");
+  EXPECT_EQ(h.status, 200);
+  EXPECT_EQ(gated.load(), 2);
+  server.stop();
 }
 
 TEST_F(HttpServerTest, BindFailureNamesTheAddress) {

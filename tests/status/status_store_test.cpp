@@ -112,6 +112,41 @@ TEST_P(StatusStoreTest, MaintenanceWindowsAreListedByStartAndRemoved) {
   EXPECT_EQ(store_->maintenances()->size(), 1u);
 }
 
+TEST_P(StatusStoreTest, TheConfiguredMigrationWindowIsOneRowThatFollowsTheConfiguration) {
+  // M3: the daemon announces migration.cutoff .. migration.startup at every start; the same
+  // name is the same row, moved when the configuration moves it, never a second one.
+  const std::vector<std::string> all{"login", "berichten", "betalingen", "website"};
+  auto first = store_->ensureMaintenance("Migratie", "2026-02-13T00:00:00+01:00",
+                                         "2026-02-16T00:00:00+01:00", all, "Tijdelijk dicht.");
+  ASSERT_TRUE(first) << first.status().toString();
+  auto again = store_->ensureMaintenance("Migratie", "2026-02-13T00:00:00+01:00",
+                                         "2026-02-16T00:00:00+01:00", all, "Tijdelijk dicht.");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, *first);
+  auto moved = store_->ensureMaintenance("Migratie", "2026-02-13T00:00:00+01:00",
+                                         "2026-02-17T00:00:00+01:00", all, "Een dag langer.");
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(*moved, *first);
+  auto list = store_->maintenances();
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].endsAt, "2026-02-16T23:00:00.000Z");
+  EXPECT_EQ((*list)[0].body, "Een dag langer.");
+  EXPECT_EQ((*list)[0].components, all);
+  EXPECT_EQ(store_
+                ->ensureMaintenance("Migratie", "2026-02-17T00:00:00+01:00",
+                                    "2026-02-13T00:00:00+01:00", all, "")
+                .status()
+                .code(),
+            "MAINTENANCE_WINDOW_INVALID");
+  EXPECT_EQ(store_
+                ->ensureMaintenance("Migratie", "2026-02-13T00:00:00+01:00",
+                                    "2026-02-16T00:00:00+01:00", {"kassa"}, "")
+                .status()
+                .code(),
+            "STATUS_COMPONENT_UNKNOWN");
+}
+
 TEST_P(StatusStoreTest, NinetyDaysOfHistoryThenPruned) {
   auto old = store_->openIncident("Oud", {{"website", "degraded_performance"}}, "");
   ASSERT_TRUE(old);

@@ -270,7 +270,9 @@ Status AuthService::requestLink(const AccountRef& account, const std::string& li
   audit("request_link", account.id, account.email, client, "sent");
   const TimePoint expires = accessLinkExpiresAt(AccessLink{fromMs(now), false, false});
   Poco::JSON::Object vars;
-  vars.set("link", linkBase + "/activeren?token=" + *token);
+  // The activation pages (docs/activation-pages.md) begin at /activeren/start; /activeren?token=
+  // is the request link of the activation mail (AC1).
+  vars.set("link", linkBase + "/activeren/start?token=" + *token);
   vars.set("expires_at", formatIso8601(expires));
   vars.set("valid_hours", 24);
   std::ostringstream out;

@@ -189,7 +189,7 @@ class AuthDaemon {
     auto mail = all.back();
     EXPECT_EQ(mail->getValue<std::string>("template"), "access_link");
     const std::string link = mail->getObject("variables")->getValue<std::string>("link");
-    const std::string prefix = "https://berichten.example.nl/activeren?token=";
+    const std::string prefix = "https://berichten.example.nl/activeren/start?token=";
     EXPECT_EQ(link.rfind(prefix, 0), 0u) << link;
     return link.substr(prefix.size());
   }

@@ -35,7 +35,7 @@ TEST(SmtpFlow, TheAccessLinkMailArrivesOverSmtpInDutchAndItsLinkWorks) {
   const std::string body = m->getValue<std::string>("body");
   EXPECT_NE(body.find("geldigheidsduur van 24 uur"), std::string::npos) << body;
   EXPECT_NE(body.find("één keer"), std::string::npos) << body;  // UTF-8 intact
-  const std::string prefix = "https://berichten.example.nl/activeren?token=";
+  const std::string prefix = "https://berichten.example.nl/activeren/start?token=";
   const auto at = body.find(prefix);
   ASSERT_NE(at, std::string::npos) << body;
   const std::string token =
