@@ -150,14 +150,15 @@ Result<Account> AccountStore::changeIdentity(int64_t id, const std::optional<std
   return findById(id);
 }
 
+// A deleted account (A4) is a tombstone: no lookup finds it (R3: nothing of it can be read back).
 Result<Account> AccountStore::findWhere(const std::string& where, const std::string& value) {
   std::vector<Account> found;
   Status s = db_.read([&](Poco::Data::Session& session) {
     const storage::SqlResult r =
         storage::runSql(db_, session,
                         "SELECT id, email, agb_code, state, created_at, closed_at, paid_through, "
-                        "last_activity_at FROM accounts WHERE " +
-                            where,
+                        "last_activity_at FROM accounts WHERE (" +
+                            where + ") AND state <> 'deleted'",
                         {value});
     for (const auto& row : r.rows) {
       Account a;

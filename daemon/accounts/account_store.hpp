@@ -12,7 +12,8 @@
 // - findByEmailOrAgb(): an 8-digit text is looked up as AGB code, anything else as e-mail
 //   (case-insensitively); NOT_FOUND when there is no such account. Never returns token hashes.
 // - findById(), findByRequestToken() (the SHA-256 of the token is looked up): NOT_FOUND when
-//   there is none. recordActivity() stamps last_activity_at (R1).
+//   there is none. recordActivity() stamps last_activity_at (R1). An account in state
+//   `deleted` (a retention tombstone, docs/retention.md) is NOT_FOUND for every lookup.
 // - Storage failures come back as the Database's STORAGE_* codes.
 // Messages never contain e-mail addresses or tokens.
 //

@@ -141,7 +141,7 @@ Result<int64_t> AuthRoutes::authenticate(const http::HttpRequest& req) const {
   if (auto known = sessions_.find(token, platformNow, steadyNow)) {
     // Fail closed even for a session confirmed a moment ago.
     if (!deps_.serviceLive("auth")) return authUnavailable();
-    return *known;
+    return notDeleted(*known);
   }
   Poco::JSON::Object body;
   body.set("token", token);
@@ -150,7 +150,17 @@ Result<int64_t> AuthRoutes::authenticate(const http::HttpRequest& req) const {
   const int64_t accountId = (*r)->getValue<int64_t>("account_id");
   if (auto ends = parseIso8601((*r)->optValue<std::string>("expires_at", "")))
     sessions_.put(token, accountId, *ends, platformNow, steadyNow);
-  return accountId;
+  return notDeleted(accountId);
+}
+
+Result<int64_t> AuthRoutes::notDeleted(int64_t accountId) const {
+  // R3: the session of an account retention deleted — remembered here, or not yet forgotten by
+  // the plugin (its forget_account is queued) — opens nothing.
+  if (deps_.accounts == nullptr) return accountId;
+  auto account = deps_.accounts->findById(accountId);
+  if (account) return accountId;
+  if (account.status().code() == "NOT_FOUND") return Status::error("UNAUTHORIZED", "log in first");
+  return account.status();
 }
 
 Result<AuthRoutes::Activation> AuthRoutes::activation(const std::string& activationToken) const {

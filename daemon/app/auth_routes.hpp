@@ -12,7 +12,8 @@
 //   plugin confirmed is remembered for kSessionCacheTtl (SessionCache: real and platform time,
 //   never past its end); logout here forgets it at once, a confirmed authenticator (the
 //   end of a recovery, AU6) forgets all. Still fails
-//   closed: without a live `auth` worker even a remembered session answers 503.
+//   closed: without a live `auth` worker even a remembered session answers 503. A session of an
+//   account that no longer exists (deleted by retention, R3) is UNAUTHORIZED.
 // - The client address the plugin's per-address limits use is the peer address of the TCP
 //   connection (no proxy header is trusted; docs/auth-plugin.md).
 // - Bodies carry passwords, codes and tokens: nothing of a body is logged or echoed.
@@ -78,6 +79,8 @@ class AuthRoutes {
                                            const Poco::JSON::Object& body) const;
 
   static Status authUnavailable();
+  // The id, or UNAUTHORIZED when the account is gone (retention's tombstone).
+  Result<int64_t> notDeleted(int64_t accountId) const;
 
   static constexpr std::chrono::milliseconds kSessionCacheTtl{1000};
   AuthRouteDeps deps_;

@@ -249,6 +249,30 @@ Status Daemon::start(config::Config cfg) {
     if (!c.campaigns.file.empty())
       log.warning("campaigns.file is set but messages.master_key is not: no campaign is sent");
   }
+  {
+    // Retention (SPEC R1-R3, docs/retention.md): the plugins that keep data about accounts are
+    // asked to forget a deleted one through the outbox, so only when it is dispatched.
+    std::vector<std::string> forget;
+    if (dispatcher_) {
+      for (const auto& service : plugins_->services())
+        if (service == "auth" || service == "billing") forget.push_back(service);
+    } else {
+      log.warning(
+          "retention: without the outbox (messages.master_key) the plugins are not "
+          "asked to forget deleted accounts");
+    }
+    retentionStore_ =
+        std::make_unique<retention::RetentionStore>(*database_, *clock_, std::move(forget));
+    RetentionServiceDeps retentionDeps;
+    retentionDeps.store = retentionStore_.get();
+    retentionDeps.config = [this] { return currentConfig(); };
+    retentionDeps.wakeOutbox = [this] {
+      if (dispatcher_) dispatcher_->wake();
+    };
+    retentionDeps.clock = clock_.get();
+    retention_ = std::make_unique<RetentionService>(std::move(retentionDeps));
+    retention_->start(std::chrono::milliseconds(c.retention.schedulerPollMs));
+  }
   MessageRouteDeps messageDeps;
   messageDeps.auth = authRoutes_.get();
   messageDeps.accounts = accounts_.get();
@@ -461,6 +485,7 @@ void Daemon::stop() {
   if (billing_) billing_->stop();  // its scheduler calls the bus
   // The campaign scheduler writes the outbox.
   if (campaignService_) campaignService_->stop();
+  if (retention_) retention_->stop();
   if (statusReporter_) statusReporter_->stop();
   if (reachability_) reachability_->stop();  // it calls the bus too
   if (dispatcher_) dispatcher_->stop();      // before the bus it calls goes away
@@ -474,6 +499,8 @@ void Daemon::stop() {
   campaignStore_.reset();
   archiveForPlugins_ = nullptr;
   mailArchive_.reset();
+  retention_.reset();
+  retentionStore_.reset();
   billing_.reset();
   billingStore_.reset();
   messageStore_.reset();

@@ -25,6 +25,7 @@
 #include "app/campaign_service.hpp"
 #include "app/daemon_metrics.hpp"
 #include "app/message_routes.hpp"
+#include "app/retention_service.hpp"
 #include "app/status_reporter.hpp"
 #include "app/status_routes.hpp"
 #include "app/systemd_notify.hpp"
@@ -106,6 +107,9 @@ class Daemon {
   std::unique_ptr<campaigns::CampaignStore> campaignStore_;
   std::unique_ptr<CampaignService> campaignService_;
   std::unique_ptr<CampaignRoutes> campaignRoutes_;
+  // Retention (SPEC R1-R3): the daily sweep and berichtctl retention sweep.
+  std::unique_ptr<retention::RetentionStore> retentionStore_;
+  std::unique_ptr<RetentionService> retention_;
   // The status page (SPEC S1, S2): bus outcomes per service, incidents and maintenance.
   std::unique_ptr<status::RequestWindow> statusWindow_;  // made first in start()
   std::unique_ptr<status::StatusStore> statusStore_;

@@ -430,6 +430,28 @@ http::Router DaemonRoutes::adminRouter() {
           o.set("changed", out->changed);
           res.body = stringify(o);
         }));
+  // Retention (berichtctl retention sweep; SPEC R1-R3, docs/retention.md).
+  r.add("POST", "/admin/v1/retention/sweep",
+        guarded([&d, optionalDate](const http::HttpRequest& req, http::HttpResponse& res) {
+          auto day = optionalDate(req, res);
+          if (!day) return;
+          auto report = d.retention_->sweep(*day, "admin");
+          if (!report) {
+            http::setError(res, report.status().code() == "STORAGE_UNAVAILABLE" ? 503 : 500,
+                           report.status());
+            return;
+          }
+          Poco::JSON::Object o;
+          o.set("day", report->day);
+          o.set("due", report->due);
+          o.set("deleted", report->deleted);
+          o.set("inactive", report->inactive);
+          o.set("closed", report->closed);
+          Poco::JSON::Array ids;
+          for (int64_t id : report->accountIds) ids.add(id);
+          o.set("account_ids", ids);
+          res.body = stringify(o);
+        }));
   r.add("POST", "/admin/v1/bus/{service}/{action}",
         guarded([&d](const http::HttpRequest& req, http::HttpResponse& res) {
           Message m;

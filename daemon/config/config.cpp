@@ -517,6 +517,14 @@ const std::vector<Section>& sections() {
                  {row("file", Type::String, &C::campaigns, &CampaignsConfig::file),
                   row("scheduler_poll_ms", Type::Whole, &C::campaigns,
                       &CampaignsConfig::schedulerPollMs, 100, 3600000)}});
+    s.push_back(
+        {"retention",
+         {row("run_hour", Type::Whole, &C::retention, &RetentionConfig::runHour, 0, 23),
+          row("inactivity_months", Type::Whole, &C::retention, &RetentionConfig::inactivityMonths,
+              1, 120),
+          row("closed_months", Type::Whole, &C::retention, &RetentionConfig::closedMonths, 1, 120),
+          row("scheduler_poll_ms", Type::Whole, &C::retention, &RetentionConfig::schedulerPollMs,
+              100, 3600000)}});
     s.push_back({"log",
                  {row("level", Type::Enum, &C::log, &LogConfig::level, 0, 0,
                       {"debug", "information", "warning", "error"})}});

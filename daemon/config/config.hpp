@@ -159,6 +159,18 @@ struct CampaignsConfig {
   int schedulerPollMs = 30000;
 };
 
+// Retention (SPEC R1-R3; docs/retention.md).
+struct RetentionConfig {
+  // The daily sweep starts at this hour (Europe/Amsterdam, platform clock).
+  int runHour = 3;
+  // R1: an account without activity for this many calendar months is deleted.
+  int inactivityMonths = 6;
+  // R2: a closed account is deleted this many calendar months after its closure date.
+  int closedMonths = 6;
+  // How often the retention scheduler looks at the clock (milliseconds of real time).
+  int schedulerPollMs = 30000;
+};
+
 struct LogConfig {
   std::string level = "information";  // debug | information | warning | error
 };
@@ -191,6 +203,7 @@ struct Config {
   BillingConfig billing;
   StatusConfig status;
   CampaignsConfig campaigns;
+  RetentionConfig retention;
   LogConfig log;
   PluginsConfig plugins;
 };

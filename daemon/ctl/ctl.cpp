@@ -57,6 +57,8 @@ constexpr const char* kUsage =
     "  campaign send NAME  queues every remaining mail of campaign NAME now\n"
     "  import FILE [--dry-run] [--skip-invalid]\n"
     "                      imports the old platform's export (accounts, messages, invoices)\n"
+    "  retention sweep [--date YYYY-MM-DD]\n"
+    "                      deletes the accounts due for deletion that day (R1-R3)\n"
     "\n"
     "options:\n"
     "  --admin URL         the admin listener (default http://127.0.0.1:8081)\n"
@@ -86,6 +88,17 @@ constexpr const char* kBillingHelp =
     "  batch SEPA files (billing-sepa): the collections not yet in a file as one pain.008 file\n"
     "        for collection on --date (default: the earliest the bank accepts), then a sync.\n"
     "        The scheduler does this daily after the run. POST /admin/v1/billing/batch.\n";
+
+constexpr const char* kRetentionHelp =
+    "usage: berichtctl [options] retention sweep [--date YYYY-MM-DD] [--json]\n"
+    "\n"
+    "The retention sweep of a day (default: today on the platform clock, Europe/Amsterdam), as\n"
+    "the daily scheduler runs it: every account without activity for retention.inactivity_months\n"
+    "(R1) and every closed account retention.closed_months after its closure (R2) is deleted\n"
+    "for real, each in its own transaction (R3): messages, invoices, billing data, tokens, its\n"
+    "data key, and the plugins' credentials and mandates; a tombstone (id, time, reason) stays.\n"
+    "Safe to repeat: what is deleted stays deleted, nothing is deleted twice. Prints the counts\n"
+    "and the deleted account ids. POST /admin/v1/retention/sweep. docs/retention.md.\n";
 
 constexpr const char* kIncidentHelp =
     "usage: berichtctl [options] incident open --name N --component C=STATE... [--body TEXT]\n"
@@ -504,6 +517,18 @@ void printBatch(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
       << text(o, "count") << " collections for " << text(o, "collection_date") << ")\n";
 }
 
+void printSweep(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
+  out << "retention sweep " << text(o, "day") << ": " << text(o, "deleted") << " accounts deleted ("
+      << text(o, "inactive") << " inactive, " << text(o, "closed") << " closed)";
+  auto ids = o->getArray("account_ids");
+  if (!ids.isNull() && ids->size() > 0) {
+    out << ":";
+    for (size_t i = 0; i < ids->size(); ++i)
+      out << ' ' << ids->get(static_cast<unsigned>(i)).toString();
+  }
+  out << '\n';
+}
+
 void printIncident(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
   out << "incident " << text(o, "id") << " is " << text(o, "status") << '\n';
 }
@@ -624,7 +649,8 @@ int runCtl(const std::vector<std::string>& args, std::ostream& out, std::ostream
   if (cmd != "accounts" && (o.email || o.agb || o.created)) {
     return usageError(err, "--email, --agb and --created belong to accounts create", kUsage);
   }
-  if (cmd != "billing" && o.date) return usageError(err, "--date belongs to billing run", kUsage);
+  if (cmd != "billing" && cmd != "retention" && o.date)
+    return usageError(err, "--date belongs to billing run and retention sweep", kUsage);
   const bool statusOptions =
       o.name || o.body || o.status || o.starts || o.ends || !o.components.empty();
   if (cmd != "incident" && cmd != "maintenance" && statusOptions)
@@ -770,6 +796,20 @@ int runCtl(const std::vector<std::string>& args, std::ostream& out, std::ostream
       return c.call("POST", "/admin/v1/billing/sync", "{}", printSynced);
     return usageError(err, "billing needs 'run', 'fail PAYMENT_ID REASON', 'sync' or 'batch'",
                       kBillingHelp);
+  }
+  if (cmd == "retention") {
+    if (o.help) {
+      out << kRetentionHelp;
+      return kExitOk;
+    }
+    if (rest.size() == 1 && rest[0] == "sweep") {
+      Poco::JSON::Object body;
+      if (o.date) body.set("date", *o.date);
+      std::ostringstream text;
+      body.stringify(text);
+      return c.call("POST", "/admin/v1/retention/sweep", text.str(), printSweep);
+    }
+    return usageError(err, "retention needs 'sweep'", kRetentionHelp);
   }
   if (cmd == "incident") {
     if (o.help) {

@@ -176,6 +176,10 @@ int OutboxDispatcher::runOnce() {
     m.body = job.body;
     Result<Message> reply = call_(std::move(m), callTimeout_);
     outcomes[i] = reply ? Status::ok() : reply.status();
+    // Retention's forget_account (docs/plugin-sdk.md): a plugin without it keeps nothing about
+    // accounts, so its UNKNOWN_ACTION means done.
+    if (!reply && job.action == "forget_account" && reply.status().code() == "UNKNOWN_ACTION")
+      outcomes[i] = Status::ok();
     if (reply) replies[i] = std::move(reply->body);
   };
   auto send = [&](const Unit& u) {

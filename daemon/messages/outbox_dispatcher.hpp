@@ -12,6 +12,8 @@
 //   together. A crash (or a failed commit) before that re-runs the jobs, and the plugin and
 //   markDelivered() both ignore the repeat: at least once on the wire, exactly once visible.
 //   Returns how many jobs it handled; 0 when none was due or their outcomes could not be recorded.
+// - A `forget_account` job (retention, docs/retention.md) answered UNKNOWN_ACTION is done: the
+//   plugin keeps nothing about accounts.
 // - A failed attempt counts; after policy.maxAttempts the job is `dead` (and its inbox copy
 //   `dead`), otherwise it waits retryDelay() — exponential back-off with jitter.
 // - replay(id): a dead job becomes pending again with a fresh count (berichtctl deadletter

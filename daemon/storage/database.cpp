@@ -113,6 +113,9 @@ class Database::Pool final : public Poco::Data::SessionPool {
       // NORMAL is durable across application crashes in WAL mode; only a power loss can drop
       // the last transactions, and it saves an fsync per commit.
       session << "PRAGMA synchronous = NORMAL", now;
+      // R3 "deletion is real": deleted rows are overwritten with zeros instead of staying in
+      // free pages and cell gaps of the file (retention checkpoints the log afterwards).
+      session << "PRAGMA secure_delete = ON", now;
     } else {
       // Times are stored as ISO 8601 UTC text; make the server's own clock functions agree.
       session << "SET TIME ZONE 'UTC'", now;

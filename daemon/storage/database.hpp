@@ -8,8 +8,9 @@
 // - One SQL text for both backends: write '?' placeholders and pass the text through sql(),
 //   the only place where they become PostgreSQL's $1..$n.
 // - session() hands out a pooled Poco::Data::Session with the per-connection settings in effect
-//   (SQLite: WAL, foreign_keys=ON, busy_timeout; PostgreSQL: TimeZone UTC). The session goes
-//   back to the pool when the last copy is destroyed; an open Poco transaction is rolled back.
+//   (SQLite: WAL, foreign_keys=ON, busy_timeout, secure_delete; PostgreSQL: TimeZone UTC). The
+//   session goes back to the pool when the last copy is destroyed; an open Poco transaction is
+//   rolled back.
 // - Errors are values with codes STORAGE_URL_INVALID, STORAGE_UNAVAILABLE (cannot connect, pool
 //   exhausted), STORAGE_ERROR (a statement failed), STORAGE_MIGRATION_FAILED and
 //   STORAGE_MIGRATION_INVALID. No message contains the password.

@@ -269,6 +269,19 @@ CREATE TABLE mails (
 );
 CREATE INDEX mails_account ON mails (account_id, sent_at);
 )sql"},
+      // Retention (SPEC R1-R3, A4; docs/retention.md): a deleted account keeps only its row as
+      // the tombstone (state `deleted`, when and why; everything else scrubbed), and the days
+      // the daily sweep finished, so a restart does not sweep a finished day again.
+      {11, "retention", R"sql(
+ALTER TABLE accounts ADD COLUMN deleted_at TEXT;
+ALTER TABLE accounts ADD COLUMN deletion_reason TEXT;
+CREATE TABLE retention_runs (
+  day TEXT PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  deleted {{BIGINT}} NOT NULL DEFAULT 0
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -140,6 +140,19 @@ class BillingSepa final : public berichtd::Plugin {
                              "billing-sepa: the batch folder is not writable");
       return berichtd::replyTo(request, "{}");
     }
+    if (a == "forget_account") {
+      // Retention (R3, docs/retention.md): the account is deleted; its IBANs go too.
+      Json body;
+      try {
+        body = Poco::JSON::Parser().parse(request.body).extract<Json>();
+      } catch (...) {
+        return badRequest(a, "the body is not a JSON object");
+      }
+      auto account = body ? text(body, "account_id") : std::nullopt;
+      if (!account || account->empty()) return badRequest(a, "needs account_id");
+      if (Status s = ledger_.forgetAccount(*account); !s) return s;
+      return berichtd::replyTo(request, "{}");
+    }
     if (a == "create_customer" || a == "create_first_payment" || a == "create_recurring_payment" ||
         a == "get_payment" || a == "mark_failed" || a == "write_batch") {
       Json body;

@@ -74,6 +74,18 @@ Payment toPayment(const SqlRow& r) {
 
 Status SepaLedger::migrate() const { return db_.migrate(kSteps); }
 
+Status SepaLedger::forgetAccount(const std::string& accountId) const {
+  const std::string customers =
+      "(SELECT customer_id FROM billing_sepa_customers WHERE account_id = ?)";
+  auto r = db_.batch({
+      {"DELETE FROM billing_sepa_collections WHERE customer_id IN " + customers, {accountId}},
+      {"DELETE FROM billing_sepa_mandates WHERE customer_id IN " + customers, {accountId}},
+      {"DELETE FROM billing_sepa_customers WHERE account_id = ?", {accountId}},
+  });
+  if (!r) return r.status();
+  return Status::ok();
+}
+
 Result<std::string> SepaLedger::createCustomer(const std::string& customerId,
                                                const std::string& accountId,
                                                const std::optional<std::string>& key,

@@ -82,6 +82,9 @@ class SepaLedger {
   // PAYMENT_NOT_FOUND when no such payment.
   Result<Payment> markFailed(const std::string& paymentId, const std::string& reason) const;
 
+  // Retention (R3): the account's customers, their mandates (IBAN, debtor name) and
+  // collections, in one batch; idempotent. Files already written stay (docs/billing-sepa.md).
+  Status forgetAccount(const std::string& accountId) const;
   // Collections not yet in a file and still pending, oldest first.
   Result<std::vector<Pending>> pendingCollections() const;
   // The next number for a file of this collection date (1, 2, …).

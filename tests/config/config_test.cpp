@@ -625,6 +625,10 @@ TEST(ConfigFile, ShippedExampleIsValidAndHoldsTheDefaults) {
   EXPECT_EQ(c.campaigns.file, d.campaigns.file);
   EXPECT_EQ(c.campaigns.schedulerPollMs, d.campaigns.schedulerPollMs);
   EXPECT_EQ(c.billing.supplierKvk, d.billing.supplierKvk);
+  EXPECT_EQ(c.retention.runHour, d.retention.runHour);
+  EXPECT_EQ(c.retention.inactivityMonths, d.retention.inactivityMonths);
+  EXPECT_EQ(c.retention.closedMonths, d.retention.closedMonths);
+  EXPECT_EQ(c.retention.schedulerPollMs, d.retention.schedulerPollMs);
   ASSERT_TRUE(c.messages.masterKey.has_value());
   EXPECT_EQ(c.activation.deadline, d.activation.deadline);
   EXPECT_EQ(c.migration.cutoff, d.migration.cutoff);

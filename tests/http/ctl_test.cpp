@@ -249,6 +249,10 @@ TEST_F(CtlTest, UnknownCommandsAndOptionsAreUsageErrors) {
   EXPECT_EQ(ctl({"status", "--date", "2026-03-01"}).rc, 2);
   EXPECT_NE(ctl({"billing", "fail"}).err.find("billing fail needs PAYMENT_ID and REASON"),
             std::string::npos);
+  // retention: only `sweep`, with --date.
+  EXPECT_EQ(ctl({"retention"}).rc, 2);
+  EXPECT_EQ(ctl({"retention", "sweep", "now"}).rc, 2);
+  EXPECT_NE(ctl({"retention", "purge"}).err.find("retention needs 'sweep'"), std::string::npos);
   // incident / maintenance: required options, COMPONENT=STATE, and their options elsewhere.
   EXPECT_EQ(ctl({"incident", "open", "--name", "x"}).rc, 2);
   EXPECT_EQ(ctl({"incident", "open", "--name", "x", "--component", "login"}).rc, 2);
@@ -266,6 +270,7 @@ TEST_F(CtlTest, EveryCommandHasHelp) {
                                                                 {"clock", "--help"},
                                                                 {"clock", "set", "--help"},
                                                                 {"billing", "--help"},
+                                                                {"retention", "--help"},
                                                                 {"incident", "--help"},
                                                                 {"maintenance", "--help"},
                                                                 {"campaign", "--help"}}) {

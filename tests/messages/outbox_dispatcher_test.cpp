@@ -8,10 +8,13 @@
 
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <thread>
 
 #include "accounts/account_store.hpp"
+#include "storage/outbox.hpp"
+#include "storage/sql_run.hpp"
 #include "test_database.hpp"
 
 namespace berichtd::messages {
@@ -157,6 +160,29 @@ TEST_P(OutboxDispatcherTest, AJobForAServiceWithoutWorkerFailsAtOnceWithoutACall
   clock_.set(clock_.now() + milliseconds(1000));
   EXPECT_EQ(dispatcher_->runOnce(), 1);
   EXPECT_EQ(jobState(), "done");
+}
+
+TEST_P(OutboxDispatcherTest, ForgetAccountAnsweredUnknownActionIsDoneOtherJobsAreNot) {
+  // Retention's forget_account (docs/retention.md): a plugin without it keeps nothing about
+  // accounts, so UNKNOWN_ACTION is done; for any other job it is a failure, retried.
+  ASSERT_TRUE(db_->transact([&](Poco::Data::Session& s) {
+    storage::enqueueOutboxJob(*db_, s, "billing", "forget_account", "forget:billing:1",
+                              "{\"account_id\":1}", "2026-03-02T08:00:00.000Z");
+    storage::enqueueOutboxJob(*db_, s, "billing", "create_recurring_payment", "collect:1:1", "{}",
+                              "2026-03-02T08:00:00.000Z");
+  }));
+  script_ = {Status::error("UNKNOWN_ACTION", "no such action"),
+             Status::error("UNKNOWN_ACTION", "no such action")};
+  EXPECT_EQ(dispatcher_->runOnce(), 2);
+  ASSERT_EQ(calls_.size(), 2u);
+  std::map<std::string, std::string> states;
+  ASSERT_TRUE(db_->read([&](Poco::Data::Session& s) {
+    for (const auto& row :
+         storage::runSql(*db_, s, "SELECT action, state, last_error FROM outbox").rows)
+      states[row[0].textOr("")] = row[1].textOr("") + "/" + row[2].textOr("-");
+  }));
+  EXPECT_EQ(states["forget_account"], "done/-");
+  EXPECT_EQ(states["create_recurring_payment"], "pending/UNKNOWN_ACTION");
 }
 
 TEST_P(OutboxDispatcherTest, JobsOfAPassAreInFlightTogetherAndRecordedInOneGo) {

@@ -192,6 +192,10 @@ class AuthPlugin final : public berichtd::Plugin {
       out.set("expires_at", berichtd::formatIso8601(r->expiresAt));
     } else if (action == "logout") {
       if (Status s = service_.logout(text(in, "token"), client); !s) return s;
+    } else if (action == "forget_account") {
+      // Retention (R3): the account is deleted; nothing of it stays here.
+      if (!in.has("account_id")) return badRequest("forget_account needs account_id");
+      if (Status s = service_.forgetAccount(in.getValue<int64_t>("account_id")); !s) return s;
     } else if (action == "recovery") {
       auto r = service_.recovery(text(in, "email"), account(in), text(in, "password"),
                                  text(in, "recovery_code"), client);

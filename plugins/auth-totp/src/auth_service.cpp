@@ -552,6 +552,30 @@ Status AuthService::logout(const std::string& token, const std::string& client) 
   return Status::ok();
 }
 
+Status AuthService::forgetAccount(int64_t accountId) const {
+  // The addresses the account was known by here: the audit log and the lockout counters key
+  // on them, not on the id (a failed login names the address typed).
+  auto known = db_.run(
+      "SELECT email FROM auth_access_links WHERE account_id = ? UNION SELECT email FROM "
+      "auth_activations WHERE account_id = ?",
+      {accountId, accountId});
+  if (!known) return known.status();
+  std::vector<berichtd::SqlStatement> batch;
+  for (const auto& row : known->rows) {
+    const std::string email = lower(row[0].textOr(""));
+    if (email.empty()) continue;
+    batch.push_back({"DELETE FROM auth_audit_log WHERE subject = ?", {email}});
+    batch.push_back({"DELETE FROM auth_failures WHERE subject = ?", {emailSubject(email)}});
+  }
+  for (const char* table : {"auth_audit_log", "auth_credentials", "auth_access_links",
+                            "auth_activations", "auth_sessions", "auth_recovery_codes"}) {
+    batch.push_back({std::string("DELETE FROM ") + table + " WHERE account_id = ?", {accountId}});
+  }
+  auto r = db_.batch(batch);
+  if (!r) return r.status();
+  return Status::ok();
+}
+
 Result<Enrolment> AuthService::recovery(const std::string& email,
                                         const std::optional<AccountRef>& account,
                                         const std::string& password,

@@ -31,9 +31,9 @@
 
 #include "auth/lockout_policy.hpp"
 #include "auth/password_policy.hpp"
-#include "core/crypto/secret_box.hpp"
 #include "auth/session_policy.hpp"
 #include "auth/totp.hpp"
+#include "core/crypto/secret_box.hpp"
 
 namespace berichtd::auth {
 
@@ -80,8 +80,8 @@ struct ActivationInfo {
 
 class AuthService {
  public:
-  AuthService(PluginContext ctx, AuthSettings settings, crypto::SecretBox box, PasswordPolicy policy,
-              std::function<int64_t()> totpNowUnixSeconds);
+  AuthService(PluginContext ctx, AuthSettings settings, crypto::SecretBox box,
+              PasswordPolicy policy, std::function<int64_t()> totpNowUnixSeconds);
 
   // Applies the plugin's schema steps.
   Status migrate() const;
@@ -109,6 +109,11 @@ class AuthService {
                             const std::string& client) const;
   Result<SessionInfo> session(const std::string& token) const;
   Status logout(const std::string& token, const std::string& client) const;
+  // R3 (retention, docs/retention.md): everything this plugin keeps about the account — its
+  // credentials, access links, activations, sessions, recovery codes, the audit rows of its id
+  // or its e-mail addresses, and the lockout counters of those addresses — in one batch.
+  // Idempotent: an account it knows nothing of is simply done.
+  Status forgetAccount(int64_t accountId) const;
   // AU6: e-mail + password + one recovery code → a fresh enrolment to confirm with confirmTotp.
   Result<Enrolment> recovery(const std::string& email, const std::optional<AccountRef>& account,
                              const std::string& password, const std::string& recoveryCode,

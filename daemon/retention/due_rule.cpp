@@ -1,0 +1,40 @@
+#include "retention/due_rule.hpp"
+
+namespace berichtd::retention {
+
+using namespace std::chrono;
+
+Date addMonths(Date d, int n) {
+  const year_month ym = year_month(d.year(), d.month()) + months{n};
+  const day last = year_month_day_last(ym.year(), month_day_last(ym.month())).day();
+  return Date(ym.year(), ym.month(), d.day() > last ? last : d.day());
+}
+
+Reason dueReason(const AccountDates& a, Date today, const RetentionPolicy& policy) {
+  if (a.state == "deleted") return Reason::kNone;
+  if (a.state == "closed" && a.closedOn) {
+    // R2: only the closure date counts for a closed account.
+    return sys_days(today) >= sys_days(addMonths(*a.closedOn, policy.closedMonths))
+               ? Reason::kClosed
+               : Reason::kNone;
+  }
+  // R1: the last activity, or the creation date for an account never used.
+  const std::optional<Date> from = a.lastActivity ? a.lastActivity : a.createdOn;
+  if (!from) return Reason::kNone;
+  return sys_days(today) >= sys_days(addMonths(*from, policy.inactivityMonths)) ? Reason::kInactive
+                                                                                : Reason::kNone;
+}
+
+const char* reasonName(Reason r) {
+  switch (r) {
+    case Reason::kInactive:
+      return "inactive";
+    case Reason::kClosed:
+      return "closed";
+    case Reason::kNone:
+      break;
+  }
+  return "none";
+}
+
+}  // namespace berichtd::retention
