@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "accounts/validation.hpp"
+#include "app/account_http.hpp"
 #include "billing/billing_rules.hpp"
 #include "http/errors.hpp"
 
@@ -314,12 +315,8 @@ void AuthRoutes::addTo(http::Router& router) const {
     auto changed = self->deps_.accounts->changeIdentity(*id, email, agb);
     if (!changed) {
       const std::string& code = changed.status().code();
-      const int status = code == "ACCOUNT_EXISTS"                                ? 409
-                         : code == "EMAIL_INVALID" || code == "AGB_CODE_INVALID" ? 400
-                         : code == "NOT_FOUND"                                   ? 401
-                         : code == "STORAGE_UNAVAILABLE"                         ? 503
-                                                                                 : 500;
-      http::setError(res, status, changed.status());
+      // The session's account is gone: the session is what is wrong.
+      http::setError(res, code == "NOT_FOUND" ? 401 : accountErrorStatus(code), changed.status());
       return;
     }
     Poco::JSON::Object o;

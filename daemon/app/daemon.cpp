@@ -360,7 +360,7 @@ Status Daemon::start(config::Config cfg) {
     const auto times = migrationTimesOf(currentConfig()->migration);
     const TimePoint now = clock_->now();
     if (!accounts::inWindow(times, now)) return false;
-    if (accounts::isUserPath(req.path) && req.path.rfind("/activeren", 0) == 0) {
+    if (req.path.rfind("/activeren", 0) == 0) {
       // People with a browser get the page in Dutch, with the same status and code.
       res.status = 503;
       res.contentType = "text/html; charset=utf-8";

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "accounts/validation.hpp"
+#include "app/account_http.hpp"
 #include "app/auth_routes.hpp"
 #include "app/daemon.hpp"
 #include "app/import_routes.hpp"
@@ -54,15 +55,15 @@ http::Router DaemonRoutes::publicRouter() {
     }
     bool ready = true;
     for (const auto& c : checks) ready = ready && c.status == "pass";
-    // One check per status component (status.components, as on /status): `warn` with its
-    // Statuspage state when not operational. Readiness (the 503) stays about this process's
-    // own storage and loaded plugins: a component out because, say, the payment provider is
-    // down must not pull every instance out of the load balancer (docs/operations.md).
-    // The outside parties behind probed services (status.probe_services): a warning too.
+    // Readiness (the 503) stays about this process's own storage and loaded plugins: what
+    // follows only warns. A provider or component that is out must not pull every instance out
+    // of the load balancer (docs/operations.md).
+    // The outside parties behind probed services (status.probe_services, S2).
     for (const auto& service : d.reachability_->services()) {
       const std::string failure = d.reachability_->lastFailure(service);
       checks.push_back({service + ":reachable", failure.empty() ? "pass" : "warn", failure});
     }
+    // One check per status component (status.components, as on /status; S1, S2).
     if (db.isOk()) {
       auto model = d.statusBoard_->build(thresholdsOf(d.currentConfig()->status), "", "");
       if (model) {
@@ -243,14 +244,7 @@ http::Router DaemonRoutes::adminRouter() {
           }
           auto made = d.accounts_->create(email, agb, created);
           if (!made) {
-            const std::string& code = made.status().code();
-            const int status =
-                code == "ACCOUNT_EXISTS" || code == "ACCOUNT_EXISTS_MIGRATED" ? 409
-                : code == "EMAIL_INVALID" || code == "AGB_CODE_INVALID" || code == "BAD_REQUEST"
-                    ? 400
-                : code == "STORAGE_UNAVAILABLE" ? 503
-                                                : 500;
-            http::setError(res, status, made.status());
+            http::setError(res, accountErrorStatus(made.status().code()), made.status());
             return;
           }
           Poco::JSON::Object o;
@@ -264,12 +258,7 @@ http::Router DaemonRoutes::adminRouter() {
         guarded([&d](const http::HttpRequest& req, http::HttpResponse& res) {
           auto found = d.accounts_->findByEmailOrAgb(req.params.at("key"));
           if (!found) {
-            const std::string& code = found.status().code();
-            http::setError(res,
-                           code == "NOT_FOUND"             ? 404
-                           : code == "STORAGE_UNAVAILABLE" ? 503
-                                                           : 500,
-                           found.status());
+            http::setError(res, accountErrorStatus(found.status().code()), found.status());
             return;
           }
           auto optional = [](const std::optional<std::string>& v) {

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "daemon_process.hpp"
+#include "status_json.hpp"
 
 namespace berichtd::testing {
 namespace {
@@ -28,29 +29,7 @@ plugins:
   echo: {workers: 1}
 )";
 
-Poco::JSON::Object::Ptr json(const std::string& text) {
-  return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
-}
-
-std::string componentState(const Poco::JSON::Object::Ptr& page, const std::string& id) {
-  auto list = page->getArray("components");
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    auto c = list->getObject(static_cast<unsigned>(i));
-    if (c->getValue<std::string>("id") == id) return c->getValue<std::string>("status");
-  }
-  return "?";
-}
-
-// The checks of /readyz under one key ("component:measurement"): its first entry's status and
-// output ("" when absent), "absent" when the key is not there.
-std::pair<std::string, std::string> readyCheck(const Poco::JSON::Object::Ptr& ready,
-                                               const std::string& key) {
-  auto checks = ready->getObject("checks");
-  if (!checks || !checks->has(key)) return {"absent", ""};
-  auto first = checks->getArray(key)->getObject(0);
-  return {first->getValue<std::string>("status"),
-          first->has("output") ? first->getValue<std::string>("output") : ""};
-}
+Poco::JSON::Object::Ptr json(const std::string& text) { return statusJsonOf(text); }
 
 // A daemon of the given configuration, and berichtctl against it.
 class StatusDaemon : public ::testing::Test {

@@ -7,6 +7,7 @@
 
 #include "daemon_process.hpp"
 #include "fake_mollie.hpp"
+#include "status_json.hpp"
 
 namespace berichtd::testing {
 namespace {
@@ -14,28 +15,6 @@ namespace {
 using mollie::testing::FakeMollie;
 
 const std::string kKey = "test_dHar4XY7LxsDOtmnkVtjNVWXLSlXsM";
-
-Poco::JSON::Object::Ptr json(const std::string& text) {
-  return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
-}
-
-std::string componentState(const std::string& statusJson, const std::string& id) {
-  auto list = json(statusJson)->getArray("components");
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    auto c = list->getObject(static_cast<unsigned>(i));
-    if (c->getValue<std::string>("id") == id) return c->getValue<std::string>("status");
-  }
-  return "?";
-}
-
-// The first entry under a /readyz check key: {status, output}.
-std::pair<std::string, std::string> readyCheck(const std::string& body, const std::string& key) {
-  auto checks = json(body)->getObject("checks");
-  if (!checks || !checks->has(key)) return {"absent", ""};
-  auto first = checks->getArray(key)->getObject(0);
-  return {first->getValue<std::string>("status"),
-          first->has("output") ? first->getValue<std::string>("output") : ""};
-}
 
 TEST(ProviderStatus, AnUnreachableProviderIsAPartialOutageOfBetalingenUntilItAnswers) {
   FakeMollie fake({"--api-key", kKey});
