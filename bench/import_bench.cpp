@@ -8,12 +8,13 @@
 //      between pseudo-random pairs of accounts (a ~40-byte subject, a ~400-byte body), N
 //      invoices (every 10th with a small pdf_base64). Then two fresh databases, Database::open +
 //      migrate(): one for the import, one for the baseline.
-//   1. raw baseline, through the SQLite C API on one connection with the daemon's settings (WAL,
-//      synchronous NORMAL, foreign_keys ON): the file read line by line (std::getline), and per
-//      line the rows the import writes — an account and its data-key row; a message row and its
-//      sent and inbox copies with placeholder "sealed" texts of the real sealed length; an
-//      invoice — one prepared statement per table, 10,000 lines per transaction. No JSON
-//      parsing, no validation, no encryption, no second pass: the bulk-insert ceiling.
+//   1. raw baseline, through the SQLite C API on one connection with the daemon's settings
+//      (bench_support.hpp RawSqlite: WAL, synchronous NORMAL, foreign_keys ON): the file read line
+//      by line (std::getline), and per line the rows the import writes — an account and its
+//      data-key row; a message row and its sent and inbox copies with placeholder "sealed" texts of
+//      the real sealed length; an invoice — one prepared statement per table, 10,000 lines per
+//      transaction. No JSON parsing, no validation, no encryption, no second pass: the bulk-insert
+//      ceiling.
 //   2. the import: Importer::run(file, {cutoff 2026-02-13}) on the other database: wall time,
 //      lines/s, peak memory (VmRSS sampled every 10 ms). Then it checks the counts the report
 //      gives against the database (accounts, messages, copies, invoices) and that a second run
@@ -24,19 +25,17 @@
 //                [storage URL of an EMPTY database for the import, default SQLite in the
 //                 temporary directory — e.g. a PostgreSQL database; the baseline stays SQLite]
 #include <sqlite3.h>
-#include <sys/resource.h>
+#include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <stdexcept>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "core/clock.hpp"
 #include "core/crypto/secret_box.hpp"
 #include "import/importer.hpp"
@@ -47,47 +46,14 @@
 namespace {
 
 using namespace berichtd;
+using bench::bindText;
+using bench::die;
+using bench::seconds;
 using Steady = std::chrono::steady_clock;
 
 constexpr const char* kMaster =
     "m1:00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 constexpr int kRawChunk = 10000;
-
-[[noreturn]] void die(const std::string& what) { throw std::runtime_error(what); }
-
-double seconds(Steady::time_point a, Steady::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
-
-long statusKb(const std::string& field) {
-  std::ifstream in("/proc/self/status");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind(field, 0) == 0) return std::stol(line.substr(field.size()));
-  return -1;
-}
-
-class RssSampler {
- public:
-  RssSampler()
-      : thread_([this] {
-          while (!stop_.load()) {
-            const long kb = statusKb("VmRSS:");
-            if (kb > peak_.load()) peak_.store(kb);
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-          }
-        }) {}
-  ~RssSampler() { finish(); }
-  long finish() {
-    stop_.store(true);
-    if (thread_.joinable()) thread_.join();
-    return peak_.load();
-  }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::atomic<long> peak_{0};
-  std::thread thread_;
-};
 
 // Deterministic pseudo-random numbers (xorshift), so every run imports the same file.
 struct Rng {
@@ -141,45 +107,6 @@ int64_t writeExport(const std::filesystem::path& path, int64_t accounts, int64_t
 
 // --- raw baseline ------------------------------------------------------------------------------
 
-class Raw {
- public:
-  explicit Raw(const std::string& path) {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
-      die("raw: cannot open " + path);
-    exec("PRAGMA journal_mode = WAL");
-    exec("PRAGMA synchronous = NORMAL");
-    exec("PRAGMA foreign_keys = ON");
-  }
-  ~Raw() {
-    for (auto* s : statements_) sqlite3_finalize(s);
-    sqlite3_close(db_);
-  }
-  void exec(const char* sql) {
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
-      die(std::string("raw: ") + sqlite3_errmsg(db_));
-  }
-  sqlite3_stmt* prepare(const char* sql) {
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(db_, sql, -1, &s, nullptr) != SQLITE_OK)
-      die(std::string("raw: prepare: ") + sqlite3_errmsg(db_));
-    statements_.push_back(s);
-    return s;
-  }
-  void step(sqlite3_stmt* s) {
-    if (sqlite3_step(s) != SQLITE_DONE) die(std::string("raw: step: ") + sqlite3_errmsg(db_));
-    sqlite3_reset(s);
-  }
-  int64_t lastId() const { return sqlite3_last_insert_rowid(db_); }
-
- private:
-  sqlite3* db_ = nullptr;
-  std::vector<sqlite3_stmt*> statements_;
-};
-
-void text(sqlite3_stmt* s, int i, const std::string& v) {
-  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-}
-
 // Field value by plain search (the baseline does not parse JSON; the generator's layout is fixed).
 std::string field(const std::string& line, const char* key) {
   const std::string k = std::string("\"") + key + "\":\"";
@@ -191,7 +118,7 @@ std::string field(const std::string& line, const char* key) {
 
 void rawBaseline(const std::string& dbPath, const std::filesystem::path& file,
                  std::size_t subjectLen, std::size_t bodyLen) {
-  Raw raw(dbPath);
+  bench::RawSqlite raw(dbPath);
   auto* account = raw.prepare(
       "INSERT INTO accounts (email, email_key, agb_code, state, created_at, closed_at, "
       "paid_through, last_activity_at, old_id, inserted_at) VALUES (?, ?, ?, 'migrated', "
@@ -226,24 +153,24 @@ void rawBaseline(const std::string& dbPath, const std::filesystem::path& file,
     const std::string type = field(line, "type");
     if (type == "account") {
       const std::string email = field(line, "email"), a = field(line, "agb_code");
-      text(account, 1, email);
-      text(account, 2, email);
-      text(account, 3, a);
-      text(account, 4, field(line, "old_id"));
+      bindText(account, 1, email);
+      bindText(account, 2, email);
+      bindText(account, 3, a);
+      bindText(account, 4, field(line, "old_id"));
       raw.step(account);
       const int64_t id = raw.lastId();
       idOfAgb[a] = id;
       idOfOld[field(line, "old_id")] = id;
       sqlite3_bind_int64(key, 1, id);
-      text(key, 2, wrapped);
+      bindText(key, 2, wrapped);
       raw.step(key);
     } else if (type == "message") {
       const std::string from = field(line, "from_agb"), to = field(line, "to_agb");
       auto s = idOfAgb.find(from), r = idOfAgb.find(to);
       if (s == idOfAgb.end() && r == idOfAgb.end()) continue;
       sqlite3_bind_int64(message, 1, s != idOfAgb.end() ? s->second : r->second);
-      text(message, 2, from);
-      text(message, 3, field(line, "old_id"));
+      bindText(message, 2, from);
+      bindText(message, 3, field(line, "old_id"));
       raw.step(message);
       const int64_t id = raw.lastId();
       auto put = [&](int64_t acc, const char* box, const std::string& a, const char* state,
@@ -251,9 +178,9 @@ void rawBaseline(const std::string& dbPath, const std::filesystem::path& file,
         sqlite3_bind_int64(copy, 1, id);
         sqlite3_bind_int64(copy, 2, acc);
         sqlite3_bind_text(copy, 3, box, -1, SQLITE_STATIC);
-        text(copy, 4, a);
-        text(copy, 5, sealedSubject);
-        text(copy, 6, sealedBody);
+        bindText(copy, 4, a);
+        bindText(copy, 5, sealedSubject);
+        bindText(copy, 6, sealedBody);
         sqlite3_bind_text(copy, 7, state, -1, SQLITE_STATIC);
         if (delivered)
           sqlite3_bind_text(copy, 8, "2025-12-01T09:00:00.000Z", -1, SQLITE_STATIC);
@@ -267,8 +194,8 @@ void rawBaseline(const std::string& dbPath, const std::filesystem::path& file,
       auto a = idOfOld.find(field(line, "account_old_id"));
       if (a == idOfOld.end()) continue;
       sqlite3_bind_int64(invoice, 1, a->second);
-      text(invoice, 2, field(line, "number"));
-      text(invoice, 3, field(line, "old_id"));
+      bindText(invoice, 2, field(line, "number"));
+      bindText(invoice, 3, field(line, "old_id"));
       raw.step(invoice);
     }
   }
@@ -348,7 +275,7 @@ int main(int argc, char** argv) {
     options.cutoff = *parseIso8601("2026-02-13T00:00:00+01:00");
     options.chunkSize = chunk;
     options.supplier = {"ZilliZ B.V.", "Kade 1\n1000 AA Amsterdam", "12345678", "NL001234567B01"};
-    RssSampler sampler;
+    bench::RssSampler sampler;
     auto i0 = Steady::now();
     auto report = importer.run(file.string(), options);
     auto i1 = Steady::now();

@@ -17,6 +17,14 @@ using Poco::JSON::Object;
 
 Status invalid(const std::string& what) { return Status::error(kLineInvalid, what); }
 
+// t as UTC text ("2026-02-10T13:03:00.000Z") when it is an ISO 8601 time with an offset or Z
+// (longer than a date: parseIso8601 takes a bare date as midnight UTC); nullopt otherwise.
+std::optional<std::string> utcText(const std::string& t) {
+  auto parsed = t.size() > 10 ? parseIso8601(t) : std::nullopt;
+  if (!parsed) return std::nullopt;
+  return formatIso8601(*parsed);
+}
+
 // Reads fields of one object; the first problem is kept and every later read is a no-op, so a
 // record is read top to bottom and checked once at the end.
 class Fields {
@@ -66,25 +74,19 @@ class Fields {
   std::optional<std::string> time(const std::string& key, bool required) {
     auto t = text(key, required);
     if (!t) return std::nullopt;
-    auto parsed = t->size() > 10 ? parseIso8601(*t) : std::nullopt;
-    if (!parsed) {
-      fail("field '" + key + "' must be an ISO 8601 time with an offset");
-      return std::nullopt;
-    }
-    return formatIso8601(*parsed);
+    auto utc = utcText(*t);
+    if (!utc) fail("field '" + key + "' must be an ISO 8601 time with an offset");
+    return utc;
   }
 
   // A date, or a time with an offset (then kept as UTC text).
   std::optional<std::string> dateOrTime(const std::string& key) {
     auto t = text(key, false);
-    if (!t) return std::nullopt;
-    if (parseIsoDate(*t)) return t;
-    auto parsed = t->size() > 10 ? parseIso8601(*t) : std::nullopt;
-    if (!parsed) {
+    if (!t || parseIsoDate(*t)) return t;
+    auto utc = utcText(*t);
+    if (!utc)
       fail("field '" + key + "' must be a date YYYY-MM-DD or an ISO 8601 time with an offset");
-      return std::nullopt;
-    }
-    return formatIso8601(*parsed);
+    return utc;
   }
 
   std::string agb(const std::string& key) {

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <unordered_set>
 
+#include "accounts/account_store.hpp"
 #include "accounts/validation.hpp"
 #include "import/closure_rule.hpp"
 #include "storage/sql_run.hpp"
@@ -15,6 +16,8 @@ namespace {
 // What the database holds already.
 struct Existing {
   std::unordered_map<std::string, int64_t> accountByOldId;
+  // Tombstones (A4) that still carry their old_id: deleted by retention after an earlier import.
+  std::unordered_set<std::string> deletedOldIds;
   std::unordered_map<std::uint32_t, std::pair<std::string, int64_t>> agbOwner;  // old_id, id
   std::unordered_map<std::string, std::string> emailOwner;                      // old_id or ""
   std::unordered_set<std::string> messageOldIds;
@@ -25,10 +28,16 @@ struct Existing {
 
 Status loadExisting(storage::Database& db, Existing& e) {
   return db.read([&](Poco::Data::Session& tx) {
-    auto accounts = storage::runSql(db, tx, "SELECT id, old_id, agb_code, email_key FROM accounts");
+    auto accounts =
+        storage::runSql(db, tx, "SELECT id, old_id, agb_code, email_key, state FROM accounts");
     for (const auto& r : accounts.rows) {
       const int64_t id = r[0].intOr(0);
       const std::string oldId = r[1].textOr("");
+      if (r[4].textOr("") == accounts::kStateDeleted) {
+        // Its e-mail key and AGB code are placeholders ("deleted:<id>"): nobody's, no conflict.
+        if (!oldId.empty()) e.deletedOldIds.insert(oldId);
+        continue;
+      }
       if (!oldId.empty()) e.accountByOldId.emplace(oldId, id);
       e.agbOwner[agbKey(r[2].textOr(""))] = {oldId, id};
       e.emailOwner[r[3].textOr("")] = oldId;
@@ -109,6 +118,7 @@ class Planner {
         ++c.excludedClosed;
         break;
       case LineAction::kPresent:
+      case LineAction::kDeleted:
         ++c.alreadyPresent;
         break;
       default:
@@ -172,7 +182,9 @@ class Planner {
   void judgeAccount(AccountRef& a) {
     AccountSide side;
     side.oldId = a.rec.oldId;
-    if (auto it = e_.accountByOldId.find(a.rec.oldId); it != e_.accountByOldId.end()) {
+    if (e_.deletedOldIds.count(a.rec.oldId)) {
+      side.action = LineAction::kDeleted;  // R1-R3 deleted it since: never re-created
+    } else if (auto it = e_.accountByOldId.find(a.rec.oldId); it != e_.accountByOldId.end()) {
       side.action = LineAction::kPresent;
       side.existingId = it->second;
     } else if (auto agb = e_.agbOwner.find(agbKey(a.rec.agbCode)); agb != e_.agbOwner.end()) {
@@ -194,6 +206,11 @@ class Planner {
     if (side.action == LineAction::kImport) plan_.newAccounts.push_back(std::move(a.rec));
   }
 
+  // Whether records of this account are written (it is imported now or was before and lives).
+  static bool writesTo(const AccountSide& side) {
+    return side.action == LineAction::kImport || side.action == LineAction::kPresent;
+  }
+
   // An account a message names by AGB code: one of the file, else one imported earlier.
   const AccountSide* sideOf(std::uint32_t agb) {
     if (auto it = plan_.byAgb.find(agb); it != plan_.byAgb.end()) return &it->second;
@@ -212,9 +229,11 @@ class Planner {
     if (!to)
       return problem(m.line, LineKind::kMessage, kReferenceUnknown,
                      "to_agb names no account of the export");
-    const bool dropped =
-        from->action == LineAction::kExcluded && to->action == LineAction::kExcluded;
-    count(m.line, LineKind::kMessage, dropped ? LineAction::kExcluded : LineAction::kImport);
+    if (writesTo(*from) || writesTo(*to))
+      return count(m.line, LineKind::kMessage, LineAction::kImport);
+    // No side to hold a copy: imported before with an account deleted since, or M2.
+    const bool deleted = from->action == LineAction::kDeleted || to->action == LineAction::kDeleted;
+    count(m.line, LineKind::kMessage, deleted ? LineAction::kDeleted : LineAction::kExcluded);
   }
 
   void judgeInvoice(const InvoiceRef& i) {
@@ -228,8 +247,7 @@ class Planner {
     if (!account)
       return problem(i.line, LineKind::kInvoice, kReferenceUnknown,
                      "account_old_id names no account of the export");
-    if (account->action == LineAction::kExcluded)
-      return count(i.line, LineKind::kInvoice, LineAction::kExcluded);
+    if (!writesTo(*account)) return count(i.line, LineKind::kInvoice, account->action);
     // invoices are UNIQUE per (account, period start): the platform's own and the file's.
     if (account->action == LineAction::kPresent &&
         e_.invoicePeriods.count(std::to_string(account->existingId) + "|" + i.periodStart))

@@ -5,7 +5,9 @@
 // - makePlan(db, path, cutoff): reads what the database already holds (imported old ids, the
 //   e-mail keys, AGB codes and invoice numbers in use), then the file line by line (streamed;
 //   a message's subject and body are not kept) and decides per line: import, excluded (M2),
-//   already present (same old_id in the database), or invalid with a LineProblem:
+//   already present (same old_id in the database, also on a tombstone: an account deleted by
+//   retention is not re-created, nor are its messages and invoices), or invalid with a
+//   LineProblem:
 //   * IMPORT_LINE_INVALID: the parser's verdict (import_line.hpp).
 //   * IMPORT_CONFLICT: an old_id, e-mail address (any letter case), AGB code or invoice number
 //     that an earlier line of the file already has, or that belongs to another record of the
@@ -13,7 +15,8 @@
 //   * IMPORT_REFERENCE_UNKNOWN: a message's from_agb/to_agb or an invoice's account_old_id
 //     that is no valid account line of the file and no account imported earlier.
 //   A message is excluded when both its sides are accounts left out by M2, an invoice when its
-//   account is. Only the accounts to import are kept whole (they are few and small).
+//   account is (already present instead when a side is such a tombstone). Only the accounts to
+//   import are kept whole (they are few and small).
 // - IMPORT_FILE_UNREADABLE when the file cannot be opened or read; STORAGE_* from the database.
 // Thread-safety: a plan is built and used by one thread.
 #pragma once
@@ -33,10 +36,19 @@ namespace berichtd::import {
 
 inline constexpr const char* kFileUnreadable{"IMPORT_FILE_UNREADABLE"};
 
-enum class LineAction : std::uint8_t { kNone = 0, kImport, kExcluded, kPresent, kInvalid };
+// kDeleted: an account imported before and deleted by retention since (a tombstone with its
+// old_id), or a record of such accounts only; counted as already present, never written again.
+enum class LineAction : std::uint8_t {
+  kNone = 0,
+  kImport,
+  kExcluded,
+  kPresent,
+  kInvalid,
+  kDeleted
+};
 
 struct AccountSide {
-  LineAction action = LineAction::kNone;  // kImport, kPresent or kExcluded
+  LineAction action = LineAction::kNone;  // kImport, kPresent, kExcluded or kDeleted
   std::string oldId;
   int64_t existingId = 0;  // the database id when kPresent
 };
