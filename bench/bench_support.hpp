@@ -1,4 +1,4 @@
-// Pieces the storage benchmarks share (import_bench; billing_bench has the same ones still): a
+// Pieces the storage benchmarks share (billing_bench, import_bench): a
 // fatal error, wall seconds, the process's memory from /proc/self/status, a peak-RSS sampler and
 // the raw SQLite connection of the bulk-insert baselines. Header-only, bench code.
 //

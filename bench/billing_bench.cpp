@@ -45,6 +45,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "billing/billing_rules.hpp"
 #include "billing/billing_store.hpp"
 #include "billing/invoice_numbers.hpp"
@@ -57,7 +58,13 @@ namespace {
 
 using namespace berichtd;
 using Steady = std::chrono::steady_clock;
+using bench::die;
+using bench::RssSampler;
+using bench::seconds;
+using bench::statusKb;
 using storage::runSql;
+using Raw = bench::RawSqlite;
+constexpr auto text = bench::bindText;
 
 constexpr const char* kRunDay = "2026-03-16";
 constexpr const char* kNextStart = "2026-04-16";  // the subscription after the run
@@ -73,14 +80,8 @@ constexpr const char* kKey = "k1:00112233445566778899aabbccddeeff001122334455667
 constexpr const char* kWebhook = "https://b.example.nl/api/v1/webhooks/mollie";
 constexpr const char* kDescription = "Abonnement ZilliZ berichtenapp";
 
-[[noreturn]] void die(const std::string& what) { throw std::runtime_error(what); }
-
 void check(const Status& s, const std::string& what) {
   if (!s) die(what + ": " + s.toString());
-}
-
-double seconds(Steady::time_point a, Steady::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
 }
 
 // The per-account values both databases get (deterministic, so the raw baseline needs no reads).
@@ -90,15 +91,6 @@ std::string billingAddress(int64_t id) {
   return "Dorpsstraat " + std::to_string(id % 500 + 1) + "\n1234 AB Ergens";
 }
 
-// One line of /proc/self/status ("VmRSS:", "VmHWM:"), in kB; -1 when absent.
-long statusKb(const std::string& field) {
-  std::ifstream in("/proc/self/status");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(field, 0) == 0) return std::stol(line.substr(field.size()));
-  }
-  return -1;
-}
-
 long maxRssKb() {
   rusage u{};
   ::getrusage(RUSAGE_SELF, &u);
@@ -106,30 +98,6 @@ long maxRssKb() {
 }
 
 double mib(long kb) { return static_cast<double>(kb) / 1024.0; }
-
-// Samples VmRSS every 10 ms until stopped; peak() is the highest sample.
-class RssSampler {
- public:
-  RssSampler()
-      : thread_([this] {
-          while (!stop_.load()) {
-            const long kb = statusKb("VmRSS:");
-            if (kb > peak_.load()) peak_.store(kb);
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-          }
-        }) {}
-  ~RssSampler() { finish(); }
-  long finish() {
-    stop_.store(true);
-    if (thread_.joinable()) thread_.join();
-    return peak_.load();
-  }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::atomic<long> peak_{0};
-  std::thread thread_;
-};
 
 int64_t fileBytes(const std::filesystem::path& p) {
   std::error_code ec;
@@ -176,62 +144,6 @@ void setup(storage::Database& db, int64_t n) {
 }
 
 // --- raw baseline (SQLite C API) --------------------------------------------------------------
-
-class Raw {
- public:
-  explicit Raw(const std::string& path) {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
-      die("raw: cannot open " + path);
-    sqlite3_busy_timeout(db_, 5000);
-    exec("PRAGMA journal_mode = WAL");
-    exec("PRAGMA synchronous = NORMAL");
-    exec("PRAGMA foreign_keys = ON");
-  }
-  ~Raw() {
-    for (auto* s : statements_) sqlite3_finalize(s);
-    sqlite3_close(db_);
-  }
-  Raw(const Raw&) = delete;
-  Raw& operator=(const Raw&) = delete;
-
-  void exec(const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string m = err != nullptr ? err : "?";
-      sqlite3_free(err);
-      die(std::string("raw: ") + sql + ": " + m);
-    }
-  }
-  sqlite3_stmt* prepare(const char* sql) {
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK)
-      die(std::string("raw: prepare: ") + sqlite3_errmsg(db_));
-    statements_.push_back(s);
-    return s;
-  }
-  void step(sqlite3_stmt* s) {
-    if (sqlite3_step(s) != SQLITE_DONE) die(std::string("raw: step: ") + sqlite3_errmsg(db_));
-    sqlite3_reset(s);
-  }
-  int64_t lastId() const { return sqlite3_last_insert_rowid(db_); }
-  int64_t count(const std::string& sql) {
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK)
-      die(std::string("raw: prepare: ") + sqlite3_errmsg(db_));
-    int64_t v = -1;
-    if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return v;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-  std::vector<sqlite3_stmt*> statements_;
-};
-
-void text(sqlite3_stmt* s, int i, const std::string& v) {
-  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-}
 
 // What a run writes for n accounts, as fast as plain SQLite takes it.
 void rawInsert(Raw& raw, int64_t n, const billing::Amounts& a,
