@@ -9,6 +9,7 @@
 #include "accounts/validation.hpp"
 #include "billing/billing_rules.hpp"
 #include "import/import_plan.hpp"
+#include "messages/message_store.hpp"
 #include "storage/abort.hpp"
 #include "storage/sql_run.hpp"
 
@@ -21,12 +22,6 @@ using storage::orAbort;
 using storage::runSql;
 using storage::SqlResult;
 using Tx = Poco::Data::Session;
-
-std::string aad(int64_t messageId, int64_t accountId, const char* box, const char* field) {
-  // The same AAD as MessageStore's copies, so MessageStore::list/get open them.
-  return "msg:" + std::to_string(messageId) + ":" + std::to_string(accountId) + ":" + box + ":" +
-         field;
-}
 
 // "2025-004711" -> {2025, 4711}: a number of the platform's own form YYYY-NNNNNN (B8).
 std::optional<std::pair<int, int64_t>> platformNumber(const std::string& number) {
@@ -205,12 +200,13 @@ class Writer {
       const int64_t id = idOf.at(m.oldId);
       auto copy = [&](int64_t account, const char* box, const std::string& agb, const char* state,
                       const SqlValue& deliveredAt) {
-        // The same AAD as MessageStore's copies, so its list() and get() open them.
+        // MessageStore's own AAD (copyAad), so its list() and get() open them.
         const crypto::SecretBox& key = boxOf(tx, account);
-        copies.insert(
-            copies.end(),
-            {id, account, box, agb, orAbort(key.seal(m.subject, aad(id, account, box, "subject"))),
-             orAbort(key.seal(m.body, aad(id, account, box, "body"))), state, deliveredAt});
+        copies.insert(copies.end(),
+                      {id, account, box, agb,
+                       orAbort(key.seal(m.subject, messages::copyAad(id, account, box, "subject"))),
+                       orAbort(key.seal(m.body, messages::copyAad(id, account, box, "body"))),
+                       state, deliveredAt});
         ++count;
       };
       if (const auto sender = idOfAgb(m.fromAgb)) copy(*sender, "sent", m.fromAgb, "sent", {});

@@ -15,17 +15,18 @@
 
 namespace berichtd::messages {
 
+std::string copyAad(int64_t messageId, int64_t accountId, const std::string& box,
+                    const char* field) {
+  return "msg:" + std::to_string(messageId) + ":" + std::to_string(accountId) + ":" + box + ":" +
+         field;
+}
+
 namespace {
 
 using namespace Poco::Data::Keywords;
 
 using storage::Abort;
 using storage::orAbort;
-
-std::string aad(int64_t messageId, int64_t accountId, const std::string& box, const char* field) {
-  return "msg:" + std::to_string(messageId) + ":" + std::to_string(accountId) + ":" + box + ":" +
-         field;
-}
 
 // One outbox job, due at once (storage::enqueueOutboxJob). Retry times are real time (the
 // dispatcher's clock), not the platform calendar, so a rehearsal clock set ahead or standing
@@ -126,11 +127,11 @@ Result<Submitted> MessageStore::submit(const Submission& s) {
                             const std::string& state) {
         const crypto::SecretBox copyKey = orAbort(keys_.forAccount(tx, accountId));
         std::string subject =
-            orAbort(copyKey.seal(s.draft.subject, aad(id, accountId, box, "subject")));
-        std::string body = orAbort(copyKey.seal(s.draft.body, aad(id, accountId, box, "body")));
+            orAbort(copyKey.seal(s.draft.subject, copyAad(id, accountId, box, "subject")));
+        std::string body = orAbort(copyKey.seal(s.draft.body, copyAad(id, accountId, box, "body")));
         std::optional<std::string> decl;
         if (declaratie)
-          decl = orAbort(copyKey.seal(*declaratie, aad(id, accountId, box, "declaratie")));
+          decl = orAbort(copyKey.seal(*declaratie, copyAad(id, accountId, box, "declaratie")));
         (void)storage::runSql(
             db_, tx,
             "INSERT INTO message_copies (message_id, account_id, box, agb_code, sealed_subject, "
@@ -197,8 +198,8 @@ Result<std::vector<StoredMessage>> MessageStore::list(int64_t accountId, const s
       m.from = rows.value(1).convert<std::string>();
       m.type = rows.value(2).convert<std::string>();
       m.createdAt = rows.value(3).convert<std::string>();
-      m.subject = orAbort(
-          key->open(rows.value(4).convert<std::string>(), aad(m.id, accountId, box, "subject")));
+      m.subject = orAbort(key->open(rows.value(4).convert<std::string>(),
+                                    copyAad(m.id, accountId, box, "subject")));
       m.state = rows.value(5).convert<std::string>();
       out.push_back(std::move(m));
     }
@@ -239,13 +240,13 @@ Result<StoredMessage> MessageStore::get(int64_t accountId, int64_t messageId) {
     m.from = rows.value(1).convert<std::string>();
     m.type = rows.value(2).convert<std::string>();
     m.createdAt = rows.value(3).convert<std::string>();
-    m.subject = orAbort(
-        key->open(rows.value(4).convert<std::string>(), aad(messageId, accountId, box, "subject")));
-    m.body = orAbort(
-        key->open(rows.value(5).convert<std::string>(), aad(messageId, accountId, box, "body")));
+    m.subject = orAbort(key->open(rows.value(4).convert<std::string>(),
+                                  copyAad(messageId, accountId, box, "subject")));
+    m.body = orAbort(key->open(rows.value(5).convert<std::string>(),
+                               copyAad(messageId, accountId, box, "body")));
     if (!rows.value(6).isEmpty()) {
       m.declaratie = orAbort(key->open(rows.value(6).convert<std::string>(),
-                                       aad(messageId, accountId, box, "declaratie")));
+                                       copyAad(messageId, accountId, box, "declaratie")));
     }
     m.state = rows.value(7).convert<std::string>();
     std::vector<std::string> agbs, states;

@@ -77,6 +77,12 @@ struct StoredMessage {
   std::optional<std::string> declaratie;  // JSON text, only from get()
 };
 
+// The additional authenticated data that binds a sealed field of a message copy to its place
+// (message, account, box, field): a sealed subject cannot be moved to another copy or field.
+// Everything that writes or opens copies (MessageStore, the import) uses this one function.
+std::string copyAad(int64_t messageId, int64_t accountId, const std::string& box,
+                    const char* field);
+
 class MessageStore {
  public:
   MessageStore(storage::Database& db, const Clock& clock, const DataKeys& keys,
