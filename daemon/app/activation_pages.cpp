@@ -45,6 +45,12 @@ std::string cookie(const http::HttpRequest& req, const char* name) {
   return cookieValue(req.header("Cookie"), name);
 }
 
+// A form field's value; empty when the form lacks it (the API then refuses the empty value).
+std::string valueOf(const std::map<std::string, std::string>& form, const std::string& name) {
+  const auto it = form.find(name);
+  return it == form.end() ? "" : it->second;
+}
+
 void setPageHeaders(http::HttpResponse& res) {
   res.setHeader("Cache-Control", "no-store");
   res.setHeader("Referrer-Policy", "no-referrer");
@@ -159,6 +165,11 @@ void ActivationPages::addTo(http::Router& r) const {
                      const http::HttpRequest& req) {
     return self->callApi("POST", path, "", body, req);
   };
+  // Where the activation stands (GET /api/v1/activation/status).
+  auto statusOf = [self](const std::string& token, const http::HttpRequest& req) {
+    return self->callApi("GET", "/api/v1/activation/status", "activation_token=" + token,
+                         Poco::JSON::Object(), req);
+  };
   // The step pages need the activation cookie; without it the session is gone (or never was).
   auto activationOf = [](const http::HttpRequest& req, http::HttpResponse& res) -> std::string {
     std::string token = cookie(req, kActivationCookie);
@@ -176,7 +187,7 @@ void ActivationPages::addTo(http::Router& r) const {
     const auto form = parseForm(req.body);
     if (!formTrusted(req, form, res)) return;
     Poco::JSON::Object q;
-    q.set("request_token", form.count("token") ? form.at("token") : "");
+    q.set("request_token", valueOf(form, "token"));
     auto a = post("/api/v1/activation/request-link", q, req);
     if (!a.ok()) return show(res, errorPage(a.status, a.code));
     show(res, linkSentPage());
@@ -192,7 +203,7 @@ void ActivationPages::addTo(http::Router& r) const {
     const auto form = parseForm(req.body);
     if (!formTrusted(req, form, res)) return;
     Poco::JSON::Object q;
-    q.set("access_token", form.count("token") ? form.at("token") : "");
+    q.set("access_token", valueOf(form, "token"));
     auto a = post("/api/v1/activation/begin", q, req);
     if (!a.ok()) return show(res, errorPage(a.status, a.code));
     setCookie(res, *deps, kActivationCookie, field(a.body, "activation_token"));
@@ -202,11 +213,10 @@ void ActivationPages::addTo(http::Router& r) const {
 
   // Wherever the activation stands: its page.
   r.add("GET", kNextPath,
-        [self, activationOf](const http::HttpRequest& req, http::HttpResponse& res) {
+        [statusOf, activationOf](const http::HttpRequest& req, http::HttpResponse& res) {
           const std::string token = activationOf(req, res);
           if (token.empty()) return;
-          auto a = self->callApi("GET", "/api/v1/activation/status", "activation_token=" + token,
-                                 Poco::JSON::Object(), req);
+          auto a = statusOf(token, req);
           if (!a.ok()) return show(res, errorPage(a.status, a.code));
           redirect(res, pathOfStep(field(a.body, "step")));
         });
@@ -225,11 +235,11 @@ void ActivationPages::addTo(http::Router& r) const {
           if (token.empty()) return;
           Poco::JSON::Object q;
           q.set("activation_token", token);
-          q.set("password", form.count("password") ? form.at("password") : "");
+          q.set("password", valueOf(form, "password"));
           auto a = post("/api/v1/activation/password", q, req);
           if (a.ok()) return redirect(res, kAuthenticatorPath);
           if (a.code == "ACTIVATION_STEP_DONE") return redirect(res, kNextPath);
-          if (a.status == 400) return show(res, passwordPage(form.at("csrf"), a.code));
+          if (a.status == 400) return show(res, passwordPage(valueOf(form, "csrf"), a.code));
           show(res, errorPage(a.status, a.code));
         });
 
@@ -250,17 +260,18 @@ void ActivationPages::addTo(http::Router& r) const {
         });
   r.add("POST", kAuthenticatorPath,
         [post, activationOf](const http::HttpRequest& req, http::HttpResponse& res) {
-          auto form = parseForm(req.body);
+          const auto form = parseForm(req.body);
           if (!formTrusted(req, form, res)) return;
           const std::string token = activationOf(req, res);
           if (token.empty()) return;
           Poco::JSON::Object q;
           q.set("activation_token", token);
-          q.set("code", form["code"]);
+          q.set("code", valueOf(form, "code"));
           auto a = post("/api/v1/activation/totp/confirm", q, req);
           if (a.code == "ACTIVATION_STEP_MISSING") return redirect(res, kNextPath);
           if (a.status == 400)
-            return show(res, authenticatorPage({form["secret"], form["qr"]}, form["csrf"], a.code));
+            return show(res, authenticatorPage({valueOf(form, "secret"), valueOf(form, "qr")},
+                                               valueOf(form, "csrf"), a.code));
           if (!a.ok()) return show(res, errorPage(a.status, a.code));
           std::vector<std::string> codes;
           if (auto list = a.body->getArray("recovery_codes")) {
@@ -272,22 +283,22 @@ void ActivationPages::addTo(http::Router& r) const {
 
   // AC3 step 3: the mandate, then the provider's checkout.
   r.add("GET", kMandatePath,
-        [self, deps, activationOf](const http::HttpRequest& req, http::HttpResponse& res) {
+        [statusOf, deps, activationOf](const http::HttpRequest& req, http::HttpResponse& res) {
           const std::string token = activationOf(req, res);
           if (token.empty()) return;
-          auto a = self->callApi("GET", "/api/v1/activation/status", "activation_token=" + token,
-                                 Poco::JSON::Object(), req);
+          auto a = statusOf(token, req);
           if (!a.ok()) return show(res, errorPage(a.status, a.code));
           if (field(a.body, "step") != "mandate") return redirect(res, kNextPath);
           show(res, mandatePage({}, csrfFor(req, res, *deps), ""));
         });
   r.add("POST", kMandatePath,
         [post, deps, activationOf](const http::HttpRequest& req, http::HttpResponse& res) {
-          auto form = parseForm(req.body);
+          const auto form = parseForm(req.body);
           if (!formTrusted(req, form, res)) return;
           const std::string token = activationOf(req, res);
           if (token.empty()) return;
-          MandateForm typed{form["iban"], form["account_holder"], form["consent"] == "ja"};
+          MandateForm typed{valueOf(form, "iban"), valueOf(form, "account_holder"),
+                            valueOf(form, "consent") == "ja"};
           Poco::JSON::Object q;
           q.set("activation_token", token);
           q.set("iban", typed.iban);
@@ -297,7 +308,7 @@ void ActivationPages::addTo(http::Router& r) const {
           if (a.code == "ACTIVATION_STEP_MISSING") return redirect(res, kNextPath);
           if (a.code == "ACTIVATION_TOKEN_INVALID") return show(res, errorPage(a.status, a.code));
           if (!a.ok()) {
-            Page again = mandatePage(typed, form["csrf"], a.code);
+            Page again = mandatePage(typed, valueOf(form, "csrf"), a.code);
             again.status = a.status;
             return show(res, again);
           }
@@ -307,37 +318,39 @@ void ActivationPages::addTo(http::Router& r) const {
         });
 
   // Back from the provider (its redirect_url): paid, still pending, or failed.
-  r.add("GET", kResultPath, [self, deps](const http::HttpRequest& req, http::HttpResponse& res) {
-    const std::string token = cookie(req, kActivationCookie);
-    if (token.empty()) {
-      // A cross-site redirect brings no SameSite=Strict cookie; once more from our own page.
-      if (req.queryParam("terug").empty())
-        return show(res, returnBouncePage(std::string(kResultPath) + "?terug=1"));
-      return show(res, errorPage(401, "ACTIVATION_TOKEN_INVALID"));
-    }
-    auto a = self->callApi("GET", "/api/v1/activation/status", "activation_token=" + token,
-                           Poco::JSON::Object(), req);
-    if (!a.ok()) return show(res, errorPage(a.status, a.code));
-    if (field(a.body, "account_state") == "active") {
-      setCookie(res, *deps, kActivationCookie, "");  // done: the session is of no more use
-      setCookie(res, *deps, kPaymentCookie, "");
-      return show(res, resultPage(PaymentOutcomeView::kActive));
-    }
-    const std::string step = field(a.body, "step");
-    if (step != "mandate") return redirect(res, pathOfStep(step));
-    // AC3: only a paid payment activates; a failed one is shown so the user can try again.
-    const std::string paymentId = cookie(req, kPaymentCookie);
-    if (paymentId.empty()) return redirect(res, kMandatePath);  // no checkout started here
-    if (deps->store != nullptr) {
-      auto charge = deps->store->chargeByPaymentId(paymentId);
-      if (charge && *charge) {
-        const std::string& s = (*charge)->status;
-        if (s == "failed" || s == "canceled" || s == "expired")
-          return show(res, resultPage(PaymentOutcomeView::kFailed));
-      }
-    }
-    show(res, resultPage(PaymentOutcomeView::kPending));
-  });
+  r.add("GET", kResultPath,
+        [statusOf, deps](const http::HttpRequest& req, http::HttpResponse& res) {
+          const std::string token = cookie(req, kActivationCookie);
+          if (token.empty()) {
+            // A cross-site redirect brings no SameSite=Strict cookie; once more from our own page.
+            if (req.queryParam("terug").empty())
+              return show(res, returnBouncePage(std::string(kResultPath) + "?terug=1"));
+            return show(res, errorPage(401, "ACTIVATION_TOKEN_INVALID"));
+          }
+          auto a = statusOf(token, req);
+          if (!a.ok()) return show(res, errorPage(a.status, a.code));
+          if (field(a.body, "account_state") == "active") {
+            setCookie(res, *deps, kActivationCookie, "");  // done: the session is of no more use
+            setCookie(res, *deps, kPaymentCookie, "");
+            return show(res, resultPage(PaymentOutcomeView::kActive));
+          }
+          const std::string step = field(a.body, "step");
+          if (step != "mandate") return redirect(res, pathOfStep(step));
+          // AC3: only a paid payment activates; a failed one is shown so the user can try again.
+          const std::string paymentId = cookie(req, kPaymentCookie);
+          if (paymentId.empty()) return redirect(res, kMandatePath);  // no checkout started here
+          if (deps->store != nullptr) {
+            auto charge = deps->store->chargeByPaymentId(paymentId);
+            if (charge && *charge) {
+              const std::string& s = (*charge)->status;
+              if (s == "failed" || s == "canceled" || s == "expired")
+                return show(res, resultPage(PaymentOutcomeView::kFailed));
+            }
+          }
+          show(res, resultPage(PaymentOutcomeView::kPending));
+        });
 }
+
+void showActivationPage(http::HttpResponse& res, const Page& page) { show(res, page); }
 
 }  // namespace berichtd::app

@@ -30,6 +30,7 @@
 
 #include "app/auth_routes.hpp"
 #include "app/billing_routes.hpp"
+#include "app/pages/page_layout.hpp"
 #include "billing/billing_store.hpp"
 #include "config/config.hpp"
 #include "http/router.hpp"
@@ -64,5 +65,10 @@ class ActivationPages {
   ActivationPageDeps deps_;
   http::Router api_;  // the /api/v1/activation routes; read-only after the constructor
 };
+
+// A page answered the way every /activeren page is: text/html, the page's status, and the
+// headers above (no-store, no referrer, the CSP without scripts). Also for an answer made
+// outside these routes, such as the migration window's 503 MAINTENANCE page.
+void showActivationPage(http::HttpResponse& res, const pages::Page& page);
 
 }  // namespace berichtd::app

@@ -104,9 +104,15 @@ class ActivationInBrowser : public ::testing::TestWithParam<storage::Backend> {
     return runCommand(argv, out);
   }
 
-  // The page as the user sees it: kept as a screenshot; no script, every input labelled.
+  // The page as the user sees it: kept as a screenshot; as wide as the phone's screen, no
+  // sideways scrolling; no script, every input labelled.
   void look(CdpPage& page, const std::string& name) {
     EXPECT_TRUE(page.screenshot((shots_ / (name + ".png")).string())) << name;
+    EXPECT_EQ(page.evaluate("window.innerWidth"), "412") << name;
+    EXPECT_EQ(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth ? 'fits' "
+                            ": 'wider than the screen'"),
+              "fits")
+        << name;
     const std::string html = page.html();
     EXPECT_EQ(html.find("<script"), std::string::npos) << name;
     EXPECT_NE(html.find("<html lang=\"nl\">"), std::string::npos) << name;
@@ -158,6 +164,7 @@ TEST_P(ActivationInBrowser, FromTheMailedLinkToAnActiveAccount) {
   Chromium chromium(a_->dir.path() + "/chromium");
   ASSERT_TRUE(chromium.ok()) << chromium.log();
   CdpPage page(chromium.pageUrl());
+  page.emulatePhone(412, 915);
 
   // AC1: the activation mail's request link; the button mails a fresh access link.
   ASSERT_TRUE(page.navigate(base_ + "/activeren?token=" + requestToken));
@@ -459,6 +466,17 @@ TEST(ActivationPages, TheResultPageShowsPendingThenFailed) {
   ASSERT_FALSE(csrfCookie.empty());
   const std::string csrf = csrfCookie.substr(14, csrfCookie.find(';') - 14);
   const std::string jar = session + "; berichtd_csrf=" + csrf;
+
+  // AC3: the recovery codes are shown once. Back at the linked authenticator, neither a GET (no
+  // new secret) nor a second confirmation shows them again.
+  auto enrolAgain = exchange(base, "GET", "/activeren/authenticator", "", session);
+  EXPECT_EQ(enrolAgain.status, 303) << enrolAgain.body;
+  EXPECT_EQ(enrolAgain.location, "/activeren/verder");
+  auto confirmAgain =
+      exchange(base, "POST", "/activeren/authenticator", "csrf=" + csrf + "&code=123456", jar);
+  EXPECT_NE(confirmAgain.status, 200);
+  EXPECT_EQ(confirmAgain.body.find("id=\"herstelcodes\""), std::string::npos) << confirmAgain.body;
+
   auto mandate = exchange(base, "POST", "/activeren/machtiging",
                           "csrf=" + csrf + "&iban=NL91+ABNA+0417+1643+00&account_holder=" +
                               "Huisartsenpraktijk+Bakker&consent=ja",

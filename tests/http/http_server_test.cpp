@@ -10,6 +10,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "http/bearer_auth.hpp"
 #include "http/errors.hpp"
@@ -315,6 +316,39 @@ TEST(HttpServerGate, TheGateAnswersBeforeAnyRouteAndOthersPassThrough) {
   Answer h = testing::get(server.port(), "/healthz");
   EXPECT_EQ(h.status, 200);
   EXPECT_EQ(gated.load(), 2);
+  server.stop();
+}
+
+TEST(HttpServerHeaders, EverySetCookieIsSentAndOtherNamesOnce) {
+  // The activation pages set two or three cookies in one answer (RFC 6265 section 3 allows
+  // only one cookie per Set-Cookie header); any other header pushed twice is sent once.
+  Router r;
+  r.add("GET", "/cookies", [](const HttpRequest&, HttpResponse& res) {
+    res.headers.emplace_back("Set-Cookie", "a=1; Path=/");
+    res.headers.emplace_back("set-cookie", "b=; Path=/; Max-Age=0");
+    res.headers.emplace_back("X-Note", "first");
+    res.headers.emplace_back("X-Note", "second");
+    res.body = "{}";
+  });
+  HttpServerOptions o;
+  o.listen = "127.0.0.1:0";
+  HttpServer server(std::move(r), o);
+  ASSERT_TRUE(server.start().isOk());
+  Poco::Net::HTTPClientSession session("127.0.0.1", server.port());
+  Poco::Net::HTTPRequest req("GET", "/cookies", Poco::Net::HTTPMessage::HTTP_1_1);
+  session.sendRequest(req);
+  Poco::Net::HTTPResponse res;
+  std::ostringstream body;
+  Poco::StreamCopier::copyStream(session.receiveResponse(res), body);
+  EXPECT_EQ(res.getStatus(), Poco::Net::HTTPResponse::HTTP_OK);
+  std::vector<std::string> cookies;
+  std::vector<std::string> notes;
+  for (const auto& [name, value] : res) {
+    if (equalsIgnoreCase(name, "Set-Cookie")) cookies.push_back(value);
+    if (equalsIgnoreCase(name, "X-Note")) notes.push_back(value);
+  }
+  EXPECT_EQ(cookies, (std::vector<std::string>{"a=1; Path=/", "b=; Path=/; Max-Age=0"}));
+  EXPECT_EQ(notes, std::vector<std::string>{"second"});
   server.stop();
 }
 

@@ -198,6 +198,15 @@ Poco::JSON::Object::Ptr CdpPage::waitEvent(const std::string& method, std::chron
   return nullptr;
 }
 
+void CdpPage::emulatePhone(int width, int height) {
+  Poco::JSON::Object p;
+  p.set("width", width);
+  p.set("height", height);
+  p.set("deviceScaleFactor", 1);
+  p.set("mobile", true);
+  call("Emulation.setDeviceMetricsOverride", p);
+}
+
 bool CdpPage::navigate(const std::string& url) {
   call("Page.enable");
   clearEvents();

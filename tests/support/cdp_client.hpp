@@ -57,6 +57,11 @@ class CdpPage {
                                     std::chrono::seconds limit = std::chrono::seconds(30));
   void clearEvents() { events_.clear(); }
 
+  // Emulation.setDeviceMetricsOverride as a phone (mobile: the page's viewport <meta> applies).
+  // Headless Chromium keeps a window at least 500 px wide whatever --window-size says, so a
+  // phone's width needs this.
+  void emulatePhone(int width, int height);
+
   // Page.navigate and wait for the load event. False on timeout.
   bool navigate(const std::string& url);
   // Runtime.evaluate with the value returned as text (JSON.stringify for non-strings).

@@ -1,9 +1,6 @@
 #include "app/pages/activation_views.hpp"
 
-#include <Poco/Base64Encoder.h>
-
-#include <sstream>
-
+#include "core/crypto/base64.hpp"
 #include "core/html.hpp"
 
 namespace berichtd::app::pages {
@@ -24,15 +21,14 @@ std::string stepLine(int step) {
   return "<p class=\"hint\">Stap " + std::to_string(step) + " van 4</p>\n";
 }
 
-std::string errorIf(const std::string& code) { return code.empty() ? "" : errorBlock(code); }
-
-std::string base64(const std::string& bytes) {
-  std::ostringstream out;
-  Poco::Base64Encoder enc(out);
-  enc.rdbuf()->setLineLength(0);
-  enc << bytes;
-  enc.close();
-  return out.str();
+// A step page with a form (AC3): "Stap N van 4", then the error of a refused form, if any;
+// the form's status is 400 when it comes back with an error. The caller appends the form.
+Page stepForm(int step, const std::string& title, const std::string& errorCode) {
+  Page p;
+  p.status = errorCode.empty() ? 200 : 400;
+  p.title = title;
+  p.html = stepLine(step) + (errorCode.empty() ? "" : errorBlock(errorCode));
+  return p;
 }
 
 }  // namespace
@@ -97,24 +93,19 @@ Page startPage(const std::string& accessToken, const std::string& csrf) {
 }
 
 Page passwordPage(const std::string& csrf, const std::string& errorCode) {
-  Page p;
-  p.status = errorCode.empty() ? 200 : 400;
-  p.title = "Kies een wachtwoord";
+  Page p = stepForm(1, "Kies een wachtwoord", errorCode);
   Field pw;
   pw.id = "password";
   pw.label = "Nieuw wachtwoord";
   pw.type = "password";
   pw.autocomplete = "new-password";
   pw.hint = "Minstens 12 tekens. Een zin van een paar woorden is lang en goed te onthouden.";
-  p.html = stepLine(1) + errorIf(errorCode) +
-           postForm(kPasswordPath, csrf, inputField(pw), "Wachtwoord opslaan");
+  p.html += postForm(kPasswordPath, csrf, inputField(pw), "Wachtwoord opslaan");
   return p;
 }
 
 Page authenticatorPage(const Enrolment& e, const std::string& csrf, const std::string& errorCode) {
-  Page p;
-  p.status = errorCode.empty() ? 200 : 400;
-  p.title = "Koppel je authenticator-app";
+  Page p = stepForm(2, "Koppel je authenticator-app", errorCode);
   Field code;
   code.id = "code";
   code.label = "Code uit de app (6 cijfers)";
@@ -124,20 +115,20 @@ Page authenticatorPage(const Enrolment& e, const std::string& csrf, const std::s
   // (asking the API again would make a new secret the user has not scanned).
   const std::string inner =
       hiddenField("secret", e.secret) + hiddenField("qr", e.qrSvg) + inputField(code);
-  p.html = stepLine(2) + errorIf(errorCode) +
-           paragraph(
-               "Scan deze QR-code met een authenticator-app op je telefoon, bijvoorbeeld "
-               "Google Authenticator, Microsoft Authenticator of de app van je "
-               "wachtwoordmanager.") +
-           "<p><img class=\"qr\" id=\"qr\" src=\"data:image/svg+xml;base64," + base64(e.qrSvg) +
-           "\" alt=\"QR-code om je account aan je authenticator-app te koppelen. Kun je hem "
-           "niet scannen, gebruik dan de sleutel hieronder.\"></p>\n"
-           "<p>Kun je de QR-code niet scannen? Vul deze sleutel in je app of wachtwoordmanager "
-           "in (tijdgebaseerd, 6 cijfers, 30 seconden):</p>\n"
-           "<p class=\"secret\"><code id=\"secret\">" +
-           escapeHtml(e.secret) + "</code></p>\n" +
-           paragraph("Vul daarna de code in die de app toont, om te laten zien dat het werkt.") +
-           postForm(kAuthenticatorPath, csrf, inner, "Code bevestigen");
+  p.html += paragraph(
+                "Scan deze QR-code met een authenticator-app op je telefoon, bijvoorbeeld "
+                "Google Authenticator, Microsoft Authenticator of de app van je "
+                "wachtwoordmanager.") +
+            "<p><img class=\"qr\" id=\"qr\" src=\"data:image/svg+xml;base64," +
+            crypto::base64Encode(e.qrSvg) +
+            "\" alt=\"QR-code om je account aan je authenticator-app te koppelen. Kun je hem "
+            "niet scannen, gebruik dan de sleutel hieronder.\"></p>\n"
+            "<p>Kun je de QR-code niet scannen? Vul deze sleutel in je app of wachtwoordmanager "
+            "in (tijdgebaseerd, 6 cijfers, 30 seconden):</p>\n"
+            "<p class=\"secret\"><code id=\"secret\">" +
+            escapeHtml(e.secret) + "</code></p>\n" +
+            paragraph("Vul daarna de code in die de app toont, om te laten zien dat het werkt.") +
+            postForm(kAuthenticatorPath, csrf, inner, "Code bevestigen");
   return p;
 }
 
@@ -160,9 +151,7 @@ Page recoveryCodesPage(const std::vector<std::string>& codes) {
 }
 
 Page mandatePage(const MandateForm& form, const std::string& csrf, const std::string& errorCode) {
-  Page p;
-  p.status = errorCode.empty() ? 200 : 400;
-  p.title = "Incassomachtiging en betaling";
+  Page p = stepForm(3, "Incassomachtiging en betaling", errorCode);
   Field iban;
   iban.id = "iban";
   iban.label = "Rekeningnummer (IBAN)";
@@ -181,15 +170,14 @@ Page mandatePage(const MandateForm& form, const std::string& csrf, const std::st
       (form.consent ? " checked" : "") +
       "><label for=\"consent\">Ik geef toestemming voor de automatische incasso (SEPA-machtiging)"
       "</label></div>\n";
-  p.html = stepLine(3) + errorIf(errorCode) +
-           paragraph(
-               "Je bevestigt je account en incassomachtiging met een iDeal betaling van "
-               "€ 0,01. Dit is nodig om toegang te krijgen.") +
-           paragraph(
-               "Daarna schrijven we het maandelijkse abonnementsgeld automatisch af van "
-               "deze rekening.") +
-           postForm(kMandatePath, csrf, inputField(iban) + inputField(holder) + consent,
-                    "Verder naar betalen (€ 0,01 met iDEAL)");
+  p.html += paragraph(
+                "Je bevestigt je account en incassomachtiging met een iDeal betaling van "
+                "€ 0,01. Dit is nodig om toegang te krijgen.") +
+            paragraph(
+                "Daarna schrijven we het maandelijkse abonnementsgeld automatisch af van "
+                "deze rekening.") +
+            postForm(kMandatePath, csrf, inputField(iban) + inputField(holder) + consent,
+                     "Verder naar betalen (€ 0,01 met iDEAL)");
   return p;
 }
 
