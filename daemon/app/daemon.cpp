@@ -6,10 +6,10 @@
 #include <csignal>
 #include <filesystem>
 
+#include "app/activation_pages.hpp"
 #include "app/daemon_routes.hpp"
 #include "app/migration_times.hpp"
 #include "app/pages/activation_views.hpp"
-#include "app/pages/page_layout.hpp"
 #include "app/scrape_gauges.hpp"
 #include "app/signals.hpp"
 #include "app/status_config.hpp"
@@ -355,16 +355,15 @@ Status Daemon::start(config::Config cfg) {
   pub.onRequest = [this](const http::RequestRecord& r) { metrics_.recordHttp("public", r); };
   // M3: from migration.cutoff until migration.startup every user path answers 503 MAINTENANCE
   // with Retry-After; the status page, health, metrics and the knowledge base keep answering.
-  pub.gate = [this](const http::HttpRequest& req, http::HttpResponse& res) {
-    if (!accounts::isUserPath(req.path)) return false;
+  pub.gate = [this](const std::string& path, const http::HttpRequest&, http::HttpResponse& res) {
+    if (!accounts::isUserPath(path)) return false;
     const auto times = migrationTimesOf(currentConfig()->migration);
     const TimePoint now = clock_->now();
     if (!accounts::inWindow(times, now)) return false;
-    if (req.path.rfind("/activeren", 0) == 0) {
-      // People with a browser get the page in Dutch, with the same status and code.
-      res.status = 503;
-      res.contentType = "text/html; charset=utf-8";
-      res.body = pages::renderPage(pages::errorPage(503, "MAINTENANCE"));
+    if (path.rfind("/activeren", 0) == 0) {
+      // People with a browser get the page in Dutch, with the same status, code and the
+      // headers of every activation page.
+      showActivationPage(res, pages::errorPage(503, "MAINTENANCE"));
     } else {
       http::setError(res, 503, "MAINTENANCE",
                      "the app is moving to the new platform and opens again at " +

@@ -146,8 +146,9 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
   void callHandler(const HttpHandler& handler, const HttpRequest& request, HttpResponse& out) const;
   // Routes, reads the body, runs the handler: fills out and the path params of request.
   // routeLabel gets the matched pattern (left as is when nothing matched).
-  void route(Poco::Net::HTTPServerRequest& req, HttpRequest& request, HttpResponse& out,
-             bool& bodyComplete, bool hasBody, std::string& routeLabel) const;
+  void route(Poco::Net::HTTPServerRequest& req, HttpRequest& request,
+             const std::string& decodedPath, HttpResponse& out, bool& bodyComplete, bool hasBody,
+             std::string& routeLabel) const;
   void send(Poco::Net::HTTPServerResponse& resp, const HttpResponse& out,
             const HttpRequest& request, bool bodyComplete) const;
   // The access log line: no query, no headers, no body.
@@ -239,8 +240,15 @@ void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& req,
   const bool hasBody =
       req.getChunkedTransferEncoding() || (req.hasContentLength() && req.getContentLength64() != 0);
 
+  // Decoded, as the router decodes it: "/%61pi/..." is /api/... for the gate and for caching.
+  std::string decodedPath;
   try {
-    route(req, request, out, bodyComplete, hasBody, routeLabel);
+    Poco::URI::decode(request.path, decodedPath);
+  } catch (const Poco::Exception&) {
+    decodedPath = request.path;
+  }
+  try {
+    route(req, request, decodedPath, out, bodyComplete, hasBody, routeLabel);
   } catch (const std::exception& e) {
     // Only reached when building an answer itself failed (say, a path that JSON cannot carry).
     state_->log.error(request.method + " " + request.path + ": request failed: " + e.what());
@@ -250,13 +258,6 @@ void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& req,
   }
 
   out.setHeader("X-Content-Type-Options", "nosniff");
-  // Decoded, so that "/%61pi/..." (which the router decodes to /api/...) is not cacheable either.
-  std::string decodedPath;
-  try {
-    Poco::URI::decode(request.path, decodedPath);
-  } catch (const Poco::Exception&) {
-    decodedPath = request.path;
-  }
   if (isUnder(decodedPath, "/api") || isUnder(decodedPath, "/admin")) {
     out.setHeader("Cache-Control", "no-store");
   }
@@ -269,8 +270,8 @@ void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& req,
 }
 
 void RequestHandler::route(Poco::Net::HTTPServerRequest& req, HttpRequest& request,
-                           HttpResponse& out, bool& bodyComplete, bool hasBody,
-                           std::string& routeLabel) const {
+                           const std::string& decodedPath, HttpResponse& out, bool& bodyComplete,
+                           bool hasBody, std::string& routeLabel) const {
   if (state_->draining.load()) {
     // A new request on a kept-alive connection while stopping: only requests already being
     // handled may finish, so the drain ends; the client retries elsewhere or after the restart.
@@ -280,7 +281,7 @@ void RequestHandler::route(Poco::Net::HTTPServerRequest& req, HttpRequest& reque
   } else if (request.path.empty() || request.path[0] != '/') {
     bodyComplete = !hasBody;
     setError(out, 400, "BAD_REQUEST", "the request target must be an absolute path");
-  } else if (state_->options.gate && state_->options.gate(request, out)) {
+  } else if (state_->options.gate && state_->options.gate(decodedPath, request, out)) {
     bodyComplete = !hasBody;
   } else {
     RouteMatch match = state_->router.match(request.method, request.path);

@@ -59,10 +59,11 @@ struct HttpServerOptions {
   std::string name = "http";  // logger name and log prefix
   // Called after every answer on the handling thread (metrics); must be cheap and thread-safe.
   std::function<void(const RequestRecord&)> onRequest;
-  // Called before routing for every request with an absolute path; when it returns true it has
-  // filled the answer and no route runs (the migration window's 503, SPEC M3). Must be cheap
-  // and thread-safe.
-  std::function<bool(const HttpRequest&, HttpResponse&)> gate;
+  // Called before routing for every request with an absolute path, with that path
+  // percent-decoded as the router sees it (so "/%61pi/…" is "/api/…"); when it returns true it
+  // has filled the answer and no route runs (the migration window's 503, SPEC M3). Must be
+  // cheap and thread-safe.
+  std::function<bool(const std::string& decodedPath, const HttpRequest&, HttpResponse&)> gate;
 };
 
 class HttpServer {

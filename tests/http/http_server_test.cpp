@@ -298,8 +298,8 @@ TEST(HttpServerGate, TheGateAnswersBeforeAnyRouteAndOthersPassThrough) {
   o.listen = "127.0.0.1:0";
   o.maxBodyBytes = 1024;
   std::atomic<int> gated{0};
-  o.gate = [&gated](const HttpRequest& req, HttpResponse& res) {
-    if (req.path.rfind("/api/", 0) != 0) return false;
+  o.gate = [&gated](const std::string& path, const HttpRequest&, HttpResponse& res) {
+    if (path.rfind("/api/", 0) != 0) return false;
     ++gated;
     setError(res, 503, "MAINTENANCE", "closed");
     res.setHeader("Retry-After", "60");
@@ -313,9 +313,12 @@ TEST(HttpServerGate, TheGateAnswersBeforeAnyRouteAndOthersPassThrough) {
   EXPECT_NE(a.body.find("MAINTENANCE"), std::string::npos) << a.body;
   Answer missing = testing::get(server.port(), "/api/v1/nothing-here");
   EXPECT_EQ(missing.status, 503);  // closed is closed, known path or not
+  // Percent-encoded, as the router would decode it: gated too.
+  Answer encoded = testing::get(server.port(), "/%61pi/v1/messages/42");
+  EXPECT_EQ(encoded.status, 503) << encoded.body;
   Answer h = testing::get(server.port(), "/healthz");
   EXPECT_EQ(h.status, 200);
-  EXPECT_EQ(gated.load(), 2);
+  EXPECT_EQ(gated.load(), 3);
   server.stop();
 }
 

@@ -74,7 +74,8 @@ TEST(MigrationWindowFlow, TheWindowClosesEveryUserPathAndTheStatusPageShowsIt) {
        std::vector<std::pair<std::string, std::string>>{{"POST", "/api/v1/login"},
                                                         {"GET", "/api/v1/me"},
                                                         {"POST", "/api/v1/activation/request-link"},
-                                                        {"GET", "/api/v1/messages"}}) {
+                                                        {"GET", "/api/v1/messages"},
+                                                        {"GET", "/%61pi/v1/me"}}) {
     auto closed = httpRequest(a.daemon->url(), method, path, method == "POST" ? "{}" : "");
     EXPECT_EQ(closed.status, 503) << path << ": " << closed.body;
     EXPECT_EQ(errorCode(closed), "MAINTENANCE") << path;
@@ -83,6 +84,8 @@ TEST(MigrationWindowFlow, TheWindowClosesEveryUserPathAndTheStatusPageShowsIt) {
   // The activation pages: the same 503, as a Dutch page for the browser.
   auto page503 = a.get("/activeren?token=" + requestToken);
   EXPECT_EQ(page503.status, 503);
+  EXPECT_EQ(page503.headers["Cache-Control"], "no-store");  // the pages' own headers
+  EXPECT_EQ(a.get("/%61ctiveren?token=" + requestToken).status, 503);
   EXPECT_EQ(page503.headers["Retry-After"], std::to_string(3 * 86400));
   EXPECT_NE(page503.body.find("lang=\"nl\""), std::string::npos) << page503.body;
   EXPECT_NE(page503.body.find("nieuw platform"), std::string::npos) << page503.body;
