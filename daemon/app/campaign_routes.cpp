@@ -3,20 +3,12 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
-#include <sstream>
-
 #include "campaigns/campaign_rules.hpp"
 #include "http/errors.hpp"
 
 namespace berichtd::app {
 
 namespace {
-
-std::string stringify(const Poco::JSON::Object& o) {
-  std::ostringstream s;
-  o.stringify(s);
-  return s.str();
-}
 
 void off(http::HttpResponse& res) {
   http::setError(res, 503, "SERVICE_UNAVAILABLE",
@@ -74,24 +66,17 @@ void CampaignRoutes::addPublic(http::Router& r) const {
           for (const auto& m : *list) arr.add(mailJson(m, false));
           Poco::JSON::Object out;
           out.set("mails", arr);
-          res.body = stringify(out);
+          res.body = http::toJson(out);
         });
   r.add("GET", "/api/v1/mails/{id}",
         [deps, caller](const http::HttpRequest& req, http::HttpResponse& res) {
           auto account = caller(req, res);
           if (!account) return;
-          int64_t id = 0;
-          try {
-            std::size_t used = 0;
-            id = std::stoll(req.params.at("id"), &used);
-            if (used != req.params.at("id").size()) id = 0;
-          } catch (...) {
-            id = 0;
-          }
-          if (id <= 0) return http::setError(res, 404, "NOT_FOUND", "no such mail");
-          auto mail = deps->archive->get(*account, id);
+          const auto id = http::parseWholeNumber(req.params.at("id"));
+          if (!id || *id <= 0) return http::setError(res, 404, "NOT_FOUND", "no such mail");
+          auto mail = deps->archive->get(*account, *id);
           if (!mail) return http::setError(res, statusFor(mail.status().code()), mail.status());
-          res.body = stringify(mailJson(*mail, true));
+          res.body = http::toJson(mailJson(*mail, true));
         });
 }
 
@@ -124,7 +109,7 @@ void CampaignRoutes::addAdmin(
           }
           Poco::JSON::Object out;
           out.set("campaigns", arr);
-          res.body = stringify(out);
+          res.body = http::toJson(out);
         }));
   r.add("POST", "/admin/v1/campaigns/{name}/send",
         guard([deps](const http::HttpRequest& req, http::HttpResponse& res) {
@@ -136,7 +121,7 @@ void CampaignRoutes::addAdmin(
           Poco::JSON::Object out;
           out.set("name", name);
           out.set("queued", *queued);
-          res.body = stringify(out);
+          res.body = http::toJson(out);
         }));
 }
 

@@ -13,7 +13,7 @@ Result<int64_t> CampaignService::runDue() {
   const TimePoint now = deps_.clock->now();
   for (const auto& c : deps_.campaigns) {
     if (campaigns::allowedByNow(c, now) == 0) continue;  // not yet due
-    auto p = deps_.store->progress(c);
+    auto p = deps_.store->pending(c);                    // every poll: no outbox join
     if (!p) return p.status();
     const int64_t n = campaigns::toQueue(c, now, p->queued, p->remaining);
     if (n == 0) continue;

@@ -115,13 +115,26 @@ Result<int64_t> CampaignStore::queue(const Campaign& c, int64_t limit,
   return queued;
 }
 
+void CampaignStore::countPending(Tx& tx, const Campaign& c, CampaignProgress& p) const {
+  p.queued = runSql(db_, tx, "SELECT COUNT(*) FROM campaign_mails WHERE campaign = ?", {c.name})
+                 .rows.at(0)
+                 .at(0)
+                 .intOr(0);
+  p.remaining =
+      runSql(db_, tx, "SELECT COUNT(*) " + withoutMail(c), {c.name}).rows.at(0).at(0).intOr(0);
+}
+
+Result<CampaignProgress> CampaignStore::pending(const Campaign& c) {
+  CampaignProgress p;
+  Status s = db_.read([&](Tx& tx) { countPending(tx, c, p); });
+  if (!s) return s;
+  return p;
+}
+
 Result<CampaignProgress> CampaignStore::progress(const Campaign& c) {
   CampaignProgress p;
   Status s = db_.read([&](Tx& tx) {
-    p.queued = runSql(db_, tx, "SELECT COUNT(*) FROM campaign_mails WHERE campaign = ?", {c.name})
-                   .rows.at(0)
-                   .at(0)
-                   .intOr(0);
+    countPending(tx, c, p);
     auto jobs = runSql(db_, tx,
                        "SELECT o.state, COUNT(*) FROM campaign_mails m JOIN outbox o ON "
                        "o.idempotency_key = 'campaign:' || m.campaign || ':' || "
@@ -132,8 +145,6 @@ Result<CampaignProgress> CampaignStore::progress(const Campaign& c) {
       if (state == "done") p.delivered = row.at(1).intOr(0);
       if (state == "dead") p.failed = row.at(1).intOr(0);
     }
-    p.remaining =
-        runSql(db_, tx, "SELECT COUNT(*) " + withoutMail(c), {c.name}).rows.at(0).at(0).intOr(0);
   });
   if (!s) return s;
   return p;

@@ -15,6 +15,8 @@
 //   (public_url + "/activeren?token=" + the plain token).
 // - progress(c): queued (campaign_mails rows), delivered (their outbox jobs done), failed
 //   (dead), remaining (audience members still without a mail).
+// - pending(c): queued and remaining only (delivered and failed 0) — what the scheduler needs
+//   on every poll, without progress()'s join over the outbox.
 // The plain token exists only in the outbox job's body (and so in the mail); never logged.
 // Thread-safety: thread-safe; the CampaignService serialises queue() calls anyway.
 #pragma once
@@ -45,8 +47,12 @@ class CampaignStore {
 
   Result<int64_t> queue(const Campaign& c, int64_t limit, const std::string& publicUrl);
   Result<CampaignProgress> progress(const Campaign& c);
+  Result<CampaignProgress> pending(const Campaign& c);
 
  private:
+  // queued and remaining, inside the caller's read.
+  void countPending(Poco::Data::Session& tx, const Campaign& c, CampaignProgress& p) const;
+
   storage::Database& db_;
   const Clock& clock_;
 };

@@ -15,9 +15,21 @@ std::string aad(const std::string& key, int64_t accountId, const char* field) {
   return "mail:" + key + ":" + std::to_string(accountId) + ":" + field;
 }
 
-std::optional<std::string> optText(const SqlValue& v) {
-  if (v.isNull()) return std::nullopt;
-  return v.textOr("");
+// The columns list() reads; get() reads sealed_text after them.
+constexpr const char* kColumns = "id, source_key, campaign, template, sealed_subject, sent_at";
+
+// One row of kColumns (and sealed_text as the 7th when withText), opened with the account's key.
+MailEntry entryOf(const std::vector<SqlValue>& row, const crypto::SecretBox& key, int64_t accountId,
+                  bool withText) {
+  const std::string source = row.at(1).textOr("");
+  MailEntry e;
+  e.id = row.at(0).intOr(0);
+  if (!row.at(2).isNull()) e.campaign = row.at(2).textOr("");
+  e.templateName = row.at(3).textOr("");
+  e.subject = orAbort(key.open(row.at(4).textOr(""), aad(source, accountId, "subject")));
+  e.sentAt = row.at(5).textOr("");
+  if (withText) e.text = orAbort(key.open(row.at(6).textOr(""), aad(source, accountId, "text")));
+  return e;
 }
 
 }  // namespace
@@ -52,19 +64,10 @@ Result<std::vector<MailEntry>> MailArchive::list(int64_t accountId) const {
   std::vector<MailEntry> out;
   Status s = db_.read([&](Tx& tx) {
     auto r = runSql(db_, tx,
-                    "SELECT id, source_key, campaign, template, sealed_subject, sent_at FROM mails "
-                    "WHERE account_id = ? ORDER BY sent_at DESC, id DESC",
+                    std::string("SELECT ") + kColumns +
+                        " FROM mails WHERE account_id = ? ORDER BY sent_at DESC, id DESC",
                     {accountId});
-    for (const auto& row : r.rows) {
-      MailEntry e;
-      e.id = row.at(0).intOr(0);
-      e.campaign = optText(row.at(2));
-      e.templateName = row.at(3).textOr("");
-      e.subject =
-          orAbort(key->open(row.at(4).textOr(""), aad(row.at(1).textOr(""), accountId, "subject")));
-      e.sentAt = row.at(5).textOr("");
-      out.push_back(std::move(e));
-    }
+    for (const auto& row : r.rows) out.push_back(entryOf(row, *key, accountId, false));
   });
   if (!s) return s;
   return out;
@@ -79,20 +82,10 @@ Result<MailEntry> MailArchive::get(int64_t accountId, int64_t id) const {
   std::optional<MailEntry> found;
   Status s = db_.read([&](Tx& tx) {
     auto r = runSql(db_, tx,
-                    "SELECT id, source_key, campaign, template, sealed_subject, sealed_text, "
-                    "sent_at FROM mails WHERE id = ? AND account_id = ?",
+                    std::string("SELECT ") + kColumns +
+                        ", sealed_text FROM mails WHERE id = ? AND account_id = ?",
                     {id, accountId});
-    if (r.rows.empty()) return;
-    const auto& row = r.rows.front();
-    const std::string source = row.at(1).textOr("");
-    MailEntry e;
-    e.id = row.at(0).intOr(0);
-    e.campaign = optText(row.at(2));
-    e.templateName = row.at(3).textOr("");
-    e.subject = orAbort(key->open(row.at(4).textOr(""), aad(source, accountId, "subject")));
-    e.text = orAbort(key->open(row.at(5).textOr(""), aad(source, accountId, "text")));
-    e.sentAt = row.at(6).textOr("");
-    found = std::move(e);
+    if (!r.rows.empty()) found = entryOf(r.rows.front(), *key, accountId, true);
   });
   if (!s) return s;
   if (!found) return Status::error("NOT_FOUND", "no such mail");

@@ -10,7 +10,7 @@
 // and the Message-ID are stored in smtp_sent (plugin storage) right after the server's 250, and
 // a repeat of the key (the outbox retrying after a crash or a lost reply) answers the stored
 // Message-ID without sending again. What remains: a crash between the 250 and that insert
-// sends the mail a second time on the retry (docs/campaigns.md "Exactly once").
+// sends the mail a second time on the retry (SPEC N1; docs/campaigns.md "Exactly once").
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/SSLManager.h>

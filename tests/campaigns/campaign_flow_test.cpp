@@ -3,6 +3,7 @@
 // - the activation campaign goes out in waves on the manual platform clock, the daemon is
 //   killed (SIGKILL) while it is sending, and after the restart the SMTP server has received
 //   exactly one mail per account — none twice, none missing — whose request link works;
+// - a job handed to the plugin again after its mail was sent is not sent a second time;
 // - every mail sent to an account (the campaign, the access link the auth plugin sent, the
 //   authenticator mail) is in that account's archive and in no one else's.
 #include <thread>
@@ -177,6 +178,44 @@ TEST_P(CampaignFlow, AKilledCampaignSendsEveryAccountExactlyOneMailAfterTheResta
                 std::chrono::seconds(10)));
   // Tokens never reach the log.
   EXPECT_EQ(a_->daemon->output().find(token), std::string::npos);
+}
+
+// N1 exactly once, the plugin's part: a job handed to delivery-smtp again after its mail was
+// sent — the retry a crash before the outbox recorded the outcome causes — is answered from
+// smtp_sent and not sent a second time. The SIGKILL test above reaches that path only when its
+// kill lands inside a pass; this one sets the job back itself.
+TEST_P(CampaignFlow, AJobHandedOverAgainIsNotSentASecondTime) {
+  a_->dir.write("campaigns.yaml",
+                "campaigns:\n"
+                "  - {name: aankondiging, template: campaign_aankondiging, audience: all,\n"
+                "     send_at: \"2026-02-16T09:00:00+01:00\"}\n");
+  ASSERT_TRUE(a_->daemon->start()) << a_->daemon->output();
+  setClock("2026-02-16T08:00:00+01:00");
+  a_->createAccount("ann@example.nl", "41111111");
+  const std::string ann =
+      std::to_string(a_->count("SELECT id FROM accounts WHERE agb_code = '41111111'"));
+  const std::string key = "'campaign:aankondiging:" + ann + "'";
+  // Done, and its body forgotten by the outcome transaction (only then).
+  const std::string done = "SELECT COUNT(*) FROM outbox WHERE idempotency_key = " + key +
+                           " AND state = 'done' AND LENGTH(body) = 2";
+  setClock("2026-02-16T09:00:00+01:00");
+  ASSERT_TRUE(waitUntil([&] { return a_->count(done) == 1; }, std::chrono::seconds(20)))
+      << a_->daemon->output();
+  ASSERT_EQ(sink_->count(), 1);
+
+  // The job as a crash would have left it: pending, with its body.
+  const std::string body = "'{\"to\":\"ann@example.nl\",\"account_id\":" + ann +
+                           ",\"template\":\"campaign_aankondiging\",\"variables\":{}}'";
+  a_->sql(
+      "UPDATE outbox SET state = 'pending', next_attempt_at = '2000-01-01T00:00:00.000Z', "
+      "body = " +
+      (pg_ ? "convert_to(" + body + ", 'UTF8')" : "CAST(" + body + " AS BLOB)") +
+      " WHERE idempotency_key = " + key);
+  ASSERT_EQ(a_->count(done), 0);
+  ASSERT_TRUE(waitUntil([&] { return a_->count(done) == 1; }, std::chrono::seconds(20)))
+      << a_->daemon->output();
+  EXPECT_EQ(sink_->count(), 1);  // answered from smtp_sent: the server got no second mail
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM mails WHERE source_key = " + key), 1);  // archived once
 }
 
 // The activation steps of auth_flow_support's activate(), with the access link read from the
