@@ -133,7 +133,7 @@ Status AuthRoutes::authUnavailable() {
                        "login is not available right now; try again shortly");
 }
 
-Result<int64_t> AuthRoutes::authenticate(const http::HttpRequest& req) const {
+Result<int64_t> AuthRoutes::sessionAccountId(const http::HttpRequest& req) const {
   const std::string token = sessionToken(req);
   if (token.empty()) return Status::error("UNAUTHORIZED", "log in first");
   const TimePoint platformNow =
@@ -142,7 +142,7 @@ Result<int64_t> AuthRoutes::authenticate(const http::HttpRequest& req) const {
   if (auto known = sessions_.find(token, platformNow, steadyNow)) {
     // Fail closed even for a session confirmed a moment ago.
     if (!deps_.serviceLive("auth")) return authUnavailable();
-    return notDeleted(*known);
+    return *known;
   }
   Poco::JSON::Object body;
   body.set("token", token);
@@ -151,17 +151,31 @@ Result<int64_t> AuthRoutes::authenticate(const http::HttpRequest& req) const {
   const int64_t accountId = (*r)->getValue<int64_t>("account_id");
   if (auto ends = parseIso8601((*r)->optValue<std::string>("expires_at", "")))
     sessions_.put(token, accountId, *ends, platformNow, steadyNow);
-  return notDeleted(accountId);
+  return accountId;
 }
 
-Result<int64_t> AuthRoutes::notDeleted(int64_t accountId) const {
+Result<accounts::Account> AuthRoutes::existingAccount(int64_t accountId) const {
   // R3: the session of an account retention deleted — remembered here, or not yet forgotten by
-  // the plugin (its forget_account is queued) — opens nothing.
-  if (deps_.accounts == nullptr) return accountId;
+  // the plugin (its forget_account is queued) — opens nothing: the store finds no tombstone.
   auto account = deps_.accounts->findById(accountId);
-  if (account) return accountId;
-  if (account.status().code() == "NOT_FOUND") return Status::error("UNAUTHORIZED", "log in first");
-  return account.status();
+  if (!account && account.status().code() == "NOT_FOUND")
+    return Status::error("UNAUTHORIZED", "log in first");
+  return account;
+}
+
+Result<int64_t> AuthRoutes::authenticate(const http::HttpRequest& req) const {
+  auto id = sessionAccountId(req);
+  if (!id || deps_.accounts == nullptr) return id;
+  if (auto account = existingAccount(*id); !account) return account.status();
+  return id;
+}
+
+Result<accounts::Account> AuthRoutes::authenticatedAccount(const http::HttpRequest& req) const {
+  auto id = sessionAccountId(req);
+  if (!id) return id.status();
+  if (deps_.accounts == nullptr)
+    return Status::error("SERVICE_UNAVAILABLE", "accounts are not configured on this server");
+  return existingAccount(*id);
 }
 
 Result<AuthRoutes::Activation> AuthRoutes::activation(const std::string& activationToken) const {
@@ -259,14 +273,9 @@ void AuthRoutes::addTo(http::Router& router) const {
   });
 
   r.add("GET", "/api/v1/me", [=](const http::HttpRequest& req, http::HttpResponse& res) {
-    auto id = self->authenticate(req);
-    if (!id) {
-      setAuthError(res, id.status());
-      return;
-    }
-    auto a = self->deps_.accounts->findById(*id);
+    auto a = self->authenticatedAccount(req);
     if (!a) {
-      http::setError(res, 401, "UNAUTHORIZED", "log in first");
+      setAuthError(res, a.status());
       return;
     }
     Poco::JSON::Object o;
@@ -278,7 +287,7 @@ void AuthRoutes::addTo(http::Router& router) const {
           a->paidThrough ? Poco::Dynamic::Var(*a->paidThrough) : Poco::Dynamic::Var());
     // B3-B6: the first day of the next period to be charged; null until the account is active.
     std::optional<std::string> next;
-    if (self->deps_.nextCollection) next = self->deps_.nextCollection(*id);
+    if (self->deps_.nextCollection) next = self->deps_.nextCollection(a->id);
     o.set("next_collection", next ? Poco::Dynamic::Var(*next) : Poco::Dynamic::Var());
     http::setJson(res, o);
   });

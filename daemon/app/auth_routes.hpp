@@ -59,6 +59,9 @@ class AuthRoutes {
 
   // The account id of the request's session, or the error to answer (status in .first).
   Result<int64_t> authenticate(const http::HttpRequest& req) const;
+  // The same check, answering the account read for it (one read; a handler that needs the
+  // account's fields reads it no second time).
+  Result<accounts::Account> authenticatedAccount(const http::HttpRequest& req) const;
 
   // The account an activation token belongs to and its step (password | totp | done), from
   // the auth service; ACTIVATION_TOKEN_INVALID and the fail-closed codes otherwise.
@@ -79,8 +82,10 @@ class AuthRoutes {
                                            const Poco::JSON::Object& body) const;
 
   static Status authUnavailable();
-  // The id, or UNAUTHORIZED when the account is gone (retention's tombstone).
-  Result<int64_t> notDeleted(int64_t accountId) const;
+  // The session's account id (the cache or the plugin), no account read.
+  Result<int64_t> sessionAccountId(const http::HttpRequest& req) const;
+  // The account, or UNAUTHORIZED when it is gone (retention's tombstone).
+  Result<accounts::Account> existingAccount(int64_t accountId) const;
 
   static constexpr std::chrono::milliseconds kSessionCacheTtl{1000};
   AuthRouteDeps deps_;

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "accounts/validation.hpp"
+#include "app/daily_run.hpp"
 #include "billing/iban.hpp"
 #include "core/logging.hpp"
 #include "http/errors.hpp"
@@ -270,25 +271,20 @@ void BillingService::stop() {
 }
 
 void BillingService::loop(std::chrono::milliseconds poll) {
-  std::string lastRunDay, lastBatchDay;
+  DailyRun daily;
+  std::string lastBatchDay;
   bool batchFiles = true;  // false once the provider said it has none (UNKNOWN_ACTION)
   auto lastSync = std::chrono::steady_clock::now();
   while (!stopping_) {
     try {
       const TimePoint now = deps_.clock->now();
       const std::string today = accounts::amsterdamDate(now);
-      const int hour = accounts::amsterdamHour(now);
       // The run only writes invoices and queues requests: it needs no live provider.
-      if (today != lastRunDay && hour >= deps_.config()->billing.runHour) {
-        auto done = deps_.store->runFinished(today);
-        if (done && *done) {
-          lastRunDay = today;
-        } else if (done) {
-          if (run(std::nullopt)) lastRunDay = today;
-        }
-      }
-      if (batchFiles && lastRunDay == today && lastBatchDay != today &&
-          deps_.serviceLive("billing")) {
+      const bool ranToday = daily.pass(
+          now, deps_.config()->billing.runHour,
+          [this](const std::string& day) { return deps_.store->runFinished(day); },
+          [this] { return static_cast<bool>(run(std::nullopt)); });
+      if (batchFiles && ranToday && lastBatchDay != today && deps_.serviceLive("billing")) {
         auto pending = deps_.store->pendingProviderRequests();
         if (pending && *pending == 0) {
           auto batch = writeBatch(std::nullopt);

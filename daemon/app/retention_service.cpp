@@ -1,28 +1,15 @@
 #include "app/retention_service.hpp"
 
 #include "accounts/validation.hpp"
+#include "app/daily_run.hpp"
 #include "core/logging.hpp"
 
 namespace berichtd::app {
 
-namespace {
-
-std::optional<retention::Date> todayOn(const Clock& clock) {
-  const std::string text = accounts::amsterdamDate(clock.now());
-  const int y = std::stoi(text.substr(0, 4));
-  const unsigned m = static_cast<unsigned>(std::stoi(text.substr(5, 2)));
-  const unsigned d = static_cast<unsigned>(std::stoi(text.substr(8, 2)));
-  const retention::Date out{std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)};
-  if (!out.ok()) return std::nullopt;
-  return out;
-}
-
-}  // namespace
-
 Result<retention::SweepReport> RetentionService::sweep(std::optional<retention::Date> day,
                                                        const std::string& actor) {
   std::lock_guard lock(sweepMutex_);
-  if (!day) day = todayOn(*deps_.clock);
+  if (!day) day = parseIsoDate(accounts::amsterdamDate(deps_.clock->now()));
   if (!day) return Status::error("DATE_INVALID", "the platform clock's date cannot be read");
   const auto cfg = deps_.config();
   retention::RetentionPolicy policy;
@@ -72,19 +59,13 @@ void RetentionService::stop() {
 }
 
 void RetentionService::loop(std::chrono::milliseconds poll) {
-  std::string lastDay;
+  DailyRun daily;
   while (!stopping_) {
     try {
-      const TimePoint now = deps_.clock->now();
-      const std::string today = accounts::amsterdamDate(now);
-      if (today != lastDay && accounts::amsterdamHour(now) >= deps_.config()->retention.runHour) {
-        auto done = deps_.store->runFinished(today);
-        if (done && *done) {
-          lastDay = today;
-        } else if (done) {
-          if (sweep(std::nullopt, "scheduler")) lastDay = today;
-        }
-      }
+      (void)daily.pass(
+          deps_.clock->now(), deps_.config()->retention.runHour,
+          [this](const std::string& day) { return deps_.store->runFinished(day); },
+          [this] { return static_cast<bool>(sweep(std::nullopt, "scheduler")); });
       settleCheckpoint();
     } catch (const std::exception& e) {
       logger("retention").error("retention scheduler pass failed: %s", std::string(e.what()));

@@ -22,19 +22,10 @@ namespace {
 using storage::runSql;
 using Tx = Poco::Data::Session;
 
+// The calendar date a stored text begins with ("2026-03-01", "2026-03-01T10:00:00.000Z").
 std::optional<Date> parseDay(const std::string& text) {
   if (text.size() < 10) return std::nullopt;
-  int y = 0;
-  unsigned m = 0, d = 0;
-  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
-    if (!std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
-  if (text[4] != '-' || text[7] != '-') return std::nullopt;
-  y = std::stoi(text.substr(0, 4));
-  m = static_cast<unsigned>(std::stoi(text.substr(5, 2)));
-  d = static_cast<unsigned>(std::stoi(text.substr(8, 2)));
-  const Date out{std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)};
-  if (!out.ok()) return std::nullopt;
-  return out;
+  return parseIsoDate(text.substr(0, 10));
 }
 
 // A stored time ("2026-03-01T10:00:00.000Z") as its calendar date in Europe/Amsterdam; a bare

@@ -140,21 +140,8 @@ class BillingSepa final : public berichtd::Plugin {
                              "billing-sepa: the batch folder is not writable");
       return berichtd::replyTo(request, "{}");
     }
-    if (a == "forget_account") {
-      // Retention (R3, docs/retention.md): the account is deleted; its IBANs go too.
-      Json body;
-      try {
-        body = Poco::JSON::Parser().parse(request.body).extract<Json>();
-      } catch (...) {
-        return badRequest(a, "the body is not a JSON object");
-      }
-      auto account = body ? text(body, "account_id") : std::nullopt;
-      if (!account || account->empty()) return badRequest(a, "needs account_id");
-      if (Status s = ledger_.forgetAccount(*account); !s) return s;
-      return berichtd::replyTo(request, "{}");
-    }
     if (a == "create_customer" || a == "create_first_payment" || a == "create_recurring_payment" ||
-        a == "get_payment" || a == "mark_failed" || a == "write_batch") {
+        a == "get_payment" || a == "mark_failed" || a == "write_batch" || a == "forget_account") {
       Json body;
       try {
         body = Poco::JSON::Parser().parse(request.body).extract<Json>();
@@ -182,6 +169,7 @@ class BillingSepa final : public berichtd::Plugin {
     if (a == "create_recurring_payment") return createRecurring(body, key);
     if (a == "get_payment") return getPayment(body);
     if (a == "mark_failed") return markFailed(body);
+    if (a == "forget_account") return forgetAccount(body);
     return writeBatch(body);
   }
 
@@ -302,6 +290,14 @@ class BillingSepa final : public berichtd::Plugin {
     auto p = ledger_.recordRecurring(*c, nowMs());
     if (!p) return p.status();
     return created(*p, false);
+  }
+
+  // Retention (R3, docs/retention.md): the account is deleted; its IBANs go too.
+  Result<Poco::JSON::Object> forgetAccount(const Json& body) {
+    auto account = text(body, "account_id");
+    if (!account || account->empty()) return badRequest("forget_account", "needs account_id");
+    if (Status s = ledger_.forgetAccount(*account); !s) return s;
+    return Poco::JSON::Object();
   }
 
   Result<Poco::JSON::Object> getPayment(const Json& body) {

@@ -13,6 +13,7 @@
 
 #include "accounts/account_store.hpp"
 #include "core/clock.hpp"
+#include "sql_read.hpp"
 #include "storage/outbox.hpp"
 #include "storage/sql_run.hpp"
 #include "test_database.hpp"
@@ -34,7 +35,7 @@ T orElse(const Result<T>& r, T fallback) {
 const std::vector<std::string> kAlfaSecrets = {
     "alfa.retention@example.nl", "ALFA.RETENTION@EXAMPLE.NL", "31415926",
     "NL02RABO0123456789",        "Praktijk Alfa Retentie",    "inbox:Onderwerp-Alfa-Inbox",
-    "sent:Body-Alfa-Sent",       "key-Onderwerp-Alfa-Sent"};
+    "sent:Body-Alfa-Sent",       "key-Onderwerp-Alfa-Sent",   "mail:Archief-Alfa"};
 
 class RetentionStoreTest : public ::testing::TestWithParam<Backend> {
  protected:
@@ -62,13 +63,10 @@ class RetentionStoreTest : public ::testing::TestWithParam<Backend> {
   }
   std::vector<std::vector<SqlValue>> query(const std::string& sql,
                                            std::initializer_list<SqlValue> params = {}) {
-    std::vector<std::vector<SqlValue>> rows;
-    EXPECT_TRUE(db_->read(
-        [&](Poco::Data::Session& s) { rows = storage::runSql(*db_, s, sql, params).rows; }));
-    return rows;
+    return berichtd::testing::queryRows(*db_, sql, params);
   }
   int64_t count(const std::string& sql, std::initializer_list<SqlValue> params = {}) {
-    return query(sql, params).at(0).at(0).intOr(-1);
+    return berichtd::testing::queryCount(*db_, sql, params);
   }
 
   int64_t account(const std::string& email, const std::string& agb, const std::string& state,
@@ -137,6 +135,20 @@ class RetentionStoreTest : public ::testing::TestWithParam<Backend> {
          {id, "wrapped-" + sid});
   }
 
+  // The sent-mail archive (N2; the subject and text standing in for their sealed form) and the
+  // record of the campaign mail it was queued (N1).
+  void mailArchive(int64_t id, const std::string& subject) {
+    exec(
+        "INSERT INTO mails (account_id, source_key, campaign, template, sealed_subject, "
+        "sealed_text, sent_at) VALUES (?, ?, 'aankondiging', 'announcement', ?, ?, "
+        "'2026-01-01T00:00:00.000Z')",
+        {id, "mail-" + std::to_string(id), "mail:" + subject, "mail:" + subject});
+    exec(
+        "INSERT INTO campaign_mails (campaign, account_id, queued_at) VALUES ('aankondiging', ?, "
+        "'2026-01-01T00:00:00.000Z')",
+        {id});
+  }
+
   void job(const std::string& service, const std::string& key, const std::string& json) {
     ASSERT_TRUE(db_->transact([&](Poco::Data::Session& s) {
       storage::enqueueOutboxJob(*db_, s, service, "act", key, json, "2026-01-01T00:00:00.000Z");
@@ -199,6 +211,8 @@ TEST_P(RetentionStoreTest, SweepDeletesTheDueAccountsForRealAndLeavesATombstone)
       message(bravo, "27182818", alfa, "31415926", "Onderwerp-Alfa-Inbox", "Body-Bravo");
   billing(alfa, "Praktijk Alfa Retentie", "NL02RABO0123456789");
   billing(bravo, "Praktijk Bravo", "NL91ABNA0417164300");
+  mailArchive(alfa, "Archief-Alfa");
+  mailArchive(bravo, "Archief-Bravo");
   // Outbox: three jobs about Alfa (its mail, a delivery to it, a notice naming it as sender)
   // and two that are not (Bravo's, and account 10x Alfa's id, which only looks alike).
   job("mail", "m-alfa",
@@ -267,8 +281,9 @@ TEST_P(RetentionStoreTest, SweepDeletesTheDueAccountsForRealAndLeavesATombstone)
   EXPECT_EQ(count("SELECT COUNT(*) FROM message_copies WHERE message_id = ? AND account_id = ?",
                   {toAlfa, bravo}),
             1);  // Bravo's sent copy of the message to Alfa
-  for (const char* table : {"account_data_keys", "invoices", "billing_charges", "billing_mandates",
-                            "billing_customers", "billing_subscriptions", "request_tokens"}) {
+  for (const char* table :
+       {"account_data_keys", "invoices", "billing_charges", "billing_mandates", "billing_customers",
+        "billing_subscriptions", "request_tokens", "mails", "campaign_mails"}) {
     EXPECT_EQ(count(std::string("SELECT COUNT(*) FROM ") + table + " WHERE account_id = ?", {alfa}),
               0)
         << table;
@@ -358,6 +373,8 @@ TEST_P(RetentionStoreTest, AFailingAccountLeavesTheOthersWholeAndARerunFinishes)
       account("bravo@example.nl", "27182818", "active", "2026-01-10T09:00:00.000Z");
   billing(alfa, "Praktijk Alfa", "NL02RABO0123456789");
   billing(bravo, "Praktijk Bravo", "NL91ABNA0417164300");
+  mailArchive(alfa, "Archief-Alfa");
+  mailArchive(bravo, "Archief-Bravo");
   // Bravo's invoices cannot be deleted (as if the process died there): its transaction rolls
   // back whole, Alfa's stays done.
   const std::string b = std::to_string(bravo);
@@ -376,6 +393,9 @@ TEST_P(RetentionStoreTest, AFailingAccountLeavesTheOthersWholeAndARerunFinishes)
   EXPECT_EQ(query("SELECT state FROM accounts WHERE id = ?", {alfa})[0][0].textOr(""), "deleted");
   EXPECT_EQ(query("SELECT state FROM accounts WHERE id = ?", {bravo})[0][0].textOr(""), "active");
   EXPECT_EQ(count("SELECT COUNT(*) FROM billing_mandates WHERE account_id = ?", {bravo}), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM billing_charges WHERE account_id = ?", {bravo}), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM mails WHERE account_id = ?", {bravo}), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM mails WHERE account_id = ?", {alfa}), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM message_copies"), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE idempotency_key LIKE 'forget:%:" + b + "'"),
             0);
@@ -387,6 +407,7 @@ TEST_P(RetentionStoreTest, AFailingAccountLeavesTheOthersWholeAndARerunFinishes)
   ASSERT_TRUE(rerun) << rerun.status().toString();
   EXPECT_EQ(rerun->accountIds, std::vector<int64_t>{bravo});
   EXPECT_EQ(count("SELECT COUNT(*) FROM billing_mandates"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM mails"), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log"), 2);
   EXPECT_TRUE(orElse(store_->runFinished("2026-07-20"), false));
 }
