@@ -122,14 +122,10 @@ void MessageRoutes::addTo(http::Router& r) const {
       http::setError(res, 503, "SERVICE_UNAVAILABLE", "messages are not configured on this server");
       return std::nullopt;
     }
-    auto id = deps->auth->authenticate(req);
-    if (!id) {
-      setAuthError(res, id.status());
-      return std::nullopt;
-    }
-    auto account = deps->accounts->findById(*id);
+    // One account read: the session check's (authenticatedAccount).
+    auto account = deps->auth->authenticatedAccount(req);
     if (!account) {
-      http::setError(res, 401, "UNAUTHORIZED", "log in first");
+      setAuthError(res, account.status());
       return std::nullopt;
     }
     return *account;

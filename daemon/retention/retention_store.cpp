@@ -176,12 +176,14 @@ Result<bool> RetentionStore::deleteAccount(int64_t id, Date today, const Retenti
     }
     for (const WipeStep& step : kWipeSteps) (void)runSql(db_, tx, step.sql, {id});
 
-    // A4: the tombstone — id, deletion time, reason; nothing that names the account.
+    // A4: the tombstone — id, deletion time, reason; nothing that names the account. old_id
+    // stays: the old platform's opaque key, so a later import of the same export knows the
+    // account was deleted and does not bring it back (docs/import.md, docs/retention.md).
     const std::string placeholder = "deleted:" + std::to_string(id);
     (void)runSql(db_, tx,
                  "UPDATE accounts SET email = '', email_key = ?, agb_code = ?, state = 'deleted', "
                  "created_at = '', closed_at = NULL, paid_through = NULL, last_activity_at = NULL, "
-                 "old_id = NULL, inserted_at = ?, deleted_at = ?, deletion_reason = ? WHERE id = ?",
+                 "inserted_at = ?, deleted_at = ?, deletion_reason = ? WHERE id = ?",
                  {placeholder, placeholder, nowText, nowText, reasonName(reason), id});
     (void)runSql(
         db_, tx,
