@@ -29,6 +29,7 @@ Poco::JSON::Object reportObject(const import::ImportReport& report) {
     k.set("excluded_closed", c.excludedClosed);
     k.set("invalid", c.invalid);
     k.set("already_present", c.alreadyPresent);
+    k.set("updated", c.updated);
     counts.set(std::string(import::kindName(kind)) + "s", k);
   }
   o.set("counts", counts);
@@ -49,10 +50,11 @@ void logReport(const import::ImportReport& r) {
   auto n = [&r](import::LineKind k) {
     const auto& c = r.of(k);
     return std::to_string(c.toImport) + "/" + std::to_string(c.excludedClosed) + "/" +
-           std::to_string(c.invalid) + "/" + std::to_string(c.alreadyPresent);
+           std::to_string(c.invalid) + "/" + std::to_string(c.alreadyPresent) + "/" +
+           std::to_string(c.updated);
   };
   logger("import").information(
-      "import %s: accounts %s, messages %s, invoices %s (new/excluded M2/invalid/present)",
+      "import %s: accounts %s, messages %s, invoices %s (new/excluded M2/invalid/present/updated)",
       std::string(r.dryRun    ? "dry run"
                   : r.written ? "written"
                               : "refused (invalid lines)"),

@@ -17,11 +17,13 @@ const char* const kImportHelp =
     "Imports the old platform's export (JSON Lines: accounts, messages, invoices; format in\n"
     "docs/import.md) into the daemon's database. The daemon reads FILE itself (its absolute\n"
     "path is sent; it must be readable by the daemon's user on the daemon's host).\n"
-    "Idempotent: records imported before (same old_id) are left alone. Accounts closed 6\n"
-    "months or more before migration.cutoff are left out with their messages and invoices (M2).\n"
-    "A malformed line is reported with its line number and nothing is imported, unless\n"
-    "--skip-invalid (then the other lines are). Prints per kind: to import, excluded (M2),\n"
-    "invalid, already present.\n"
+    "Idempotent: records imported before (same old_id) are not imported again; a later\n"
+    "export (the final one after an early import) updates the accounts not yet activated and\n"
+    "marks open migrated invoices paid since; an activated account is left alone. Accounts\n"
+    "closed 6 months or more before migration.cutoff are left out with their messages and\n"
+    "invoices (M2). A malformed line is reported with its line number and nothing is imported,\n"
+    "unless --skip-invalid (then the other lines are). Prints per kind: to import, excluded\n"
+    "(M2), invalid, already present, updated.\n"
     "  --dry-run       judge every line and print the counts; change nothing\n"
     "  --skip-invalid  import the valid lines even when some are invalid\n"
     "POST /admin/v1/import. Errors: IMPORT_FILE_INVALID, IMPORT_LINE_INVALID, IMPORT_CONFLICT,\n"
@@ -58,15 +60,16 @@ void printReport(std::ostream& out, std::ostream& err, const Poco::JSON::Object:
           : written ? "imported"
                     : "nothing was imported")
       << '\n';
-  const std::vector<std::string> header{"", "to import", "excluded (M2)", "invalid",
-                                        "already present"};
+  const std::vector<std::string> header{"",        "to import",       "excluded (M2)",
+                                        "invalid", "already present", "updated"};
   std::vector<std::vector<std::string>> rows;
   auto counts = r->getObject("counts");
   for (const std::string kind : {"accounts", "messages", "invoices"}) {
     auto c = counts.isNull() ? nullptr : counts->getObject(kind);
     rows.push_back(
         {kind, std::to_string(number(c, "to_import")), std::to_string(number(c, "excluded_closed")),
-         std::to_string(number(c, "invalid")), std::to_string(number(c, "already_present"))});
+         std::to_string(number(c, "invalid")), std::to_string(number(c, "already_present")),
+         std::to_string(number(c, "updated"))});
   }
   std::vector<size_t> width(header.size());
   for (size_t i = 0; i < header.size(); ++i) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <unordered_set>
 
 #include "accounts/account_store.hpp"
@@ -13,6 +14,14 @@ namespace berichtd::import {
 
 namespace {
 
+// An imported account the platform has not taken over yet (`migrated` or `closed`), in the
+// stored text form (the import writes the line's normalised text as is): what a later export
+// refreshes (M1).
+struct StoredAccount {
+  std::string email, emailKey, agbCode, createdAt, state;
+  std::optional<std::string> closedAt, paidThrough, lastActivityAt;
+};
+
 // What the database holds already.
 struct Existing {
   std::unordered_map<std::string, int64_t> accountByOldId;
@@ -21,15 +30,19 @@ struct Existing {
   std::unordered_map<std::uint32_t, std::pair<std::string, int64_t>> agbOwner;  // old_id, id
   std::unordered_map<std::string, std::string> emailOwner;                      // old_id or ""
   std::unordered_set<std::string> messageOldIds;
+  std::unordered_map<std::string, StoredAccount> refreshable;  // by old_id
   std::unordered_set<std::string> invoiceOldIds;
+  std::unordered_set<std::string> openMigratedInvoices;         // old ids: may still become paid
   std::unordered_map<std::string, std::string> invoiceNumbers;  // number -> old_id or ""
   std::unordered_set<std::string> invoicePeriods;               // "<account id>|<start>"
 };
 
 Status loadExisting(storage::Database& db, Existing& e) {
   return db.read([&](Poco::Data::Session& tx) {
-    auto accounts =
-        storage::runSql(db, tx, "SELECT id, old_id, agb_code, email_key, state FROM accounts");
+    auto accounts = storage::runSql(db, tx,
+                                    "SELECT id, old_id, agb_code, email_key, state, email, "
+                                    "created_at, closed_at, paid_through, last_activity_at "
+                                    "FROM accounts");
     for (const auto& r : accounts.rows) {
       const int64_t id = r[0].intOr(0);
       const std::string oldId = r[1].textOr("");
@@ -39,15 +52,23 @@ Status loadExisting(storage::Database& db, Existing& e) {
         continue;
       }
       if (!oldId.empty()) e.accountByOldId.emplace(oldId, id);
+      const std::string state = r[4].textOr("");
+      // An `active` account belongs to its user now: no export refreshes it.
+      if (!oldId.empty() && (state == accounts::kStateMigrated || state == accounts::kStateClosed))
+        e.refreshable.emplace(
+            oldId, StoredAccount{r[5].textOr(""), r[3].textOr(""), r[2].textOr(""), r[6].textOr(""),
+                                 state, r[7].asText(), r[8].asText(), r[9].asText()});
       e.agbOwner[agbKey(r[2].textOr(""))] = {oldId, id};
       e.emailOwner[r[3].textOr("")] = oldId;
     }
     auto messages = storage::runSql(db, tx, "SELECT old_id FROM messages WHERE old_id IS NOT NULL");
     for (const auto& r : messages.rows) e.messageOldIds.insert(r[0].textOr(""));
-    auto invoices =
-        storage::runSql(db, tx, "SELECT old_id, number, account_id, period_start FROM invoices");
+    auto invoices = storage::runSql(
+        db, tx, "SELECT old_id, number, account_id, period_start, state, source FROM invoices");
     for (const auto& r : invoices.rows) {
       if (!r[0].isNull()) e.invoiceOldIds.insert(r[0].textOr(""));
+      if (!r[0].isNull() && r[4].textOr("") == "open" && r[5].textOr("") == "migrated")
+        e.openMigratedInvoices.insert(r[0].textOr(""));
       e.invoiceNumbers[r[1].textOr("")] = r[0].textOr("");
       e.invoicePeriods.insert(std::to_string(r[2].intOr(0)) + "|" + r[3].textOr(""));
     }
@@ -121,6 +142,9 @@ class Planner {
       case LineAction::kDeleted:
         ++c.alreadyPresent;
         break;
+      case LineAction::kUpdate:
+        ++c.updated;
+        break;
       default:
         break;
     }
@@ -165,8 +189,13 @@ class Planner {
   }
 
   void onInvoice(int64_t line, const InvoiceLine& i) {
+    // M1: paid on the old platform since an earlier import. Only the payment is taken over
+    // (number, amounts and PDF are immutable), whoever holds the account now: the platform
+    // never collects a migrated invoice, so the old platform's word is the only one.
     if (e_.invoiceOldIds.count(i.oldId))
-      return count(line, LineKind::kInvoice, LineAction::kPresent);
+      return count(line, LineKind::kInvoice,
+                   i.paidAt && e_.openMigratedInvoices.count(i.oldId) ? LineAction::kUpdate
+                                                                      : LineAction::kPresent);
     if (int64_t first = seen(fileInvoiceIds_, i.oldId, line))
       return problem(line, LineKind::kInvoice, kConflict,
                      "old_id already appears on line " + std::to_string(first));
@@ -185,8 +214,13 @@ class Planner {
     if (e_.deletedOldIds.count(a.rec.oldId)) {
       side.action = LineAction::kDeleted;  // R1-R3 deleted it since: never re-created
     } else if (auto it = e_.accountByOldId.find(a.rec.oldId); it != e_.accountByOldId.end()) {
-      side.action = LineAction::kPresent;
       side.existingId = it->second;
+      side.action = LineAction::kPresent;
+      if (auto stored = e_.refreshable.find(a.rec.oldId);
+          stored != e_.refreshable.end() && differs(stored->second, a.rec)) {
+        if (!mayTake(a, side.existingId)) return;
+        side.action = LineAction::kUpdate;
+      }
     } else if (auto agb = e_.agbOwner.find(agbKey(a.rec.agbCode)); agb != e_.agbOwner.end()) {
       return problem(a.line, LineKind::kAccount, kConflict,
                      "agb_code belongs to another account on the platform");
@@ -204,11 +238,46 @@ class Planner {
     plan_.byAgb[agbKey(a.rec.agbCode)] = side;
     plan_.byOldId[a.rec.oldId] = side;
     if (side.action == LineAction::kImport) plan_.newAccounts.push_back(std::move(a.rec));
+    if (side.action == LineAction::kUpdate)
+      plan_.refreshedAccounts.push_back({side.existingId, std::move(a.rec)});
+  }
+
+  // A4: an account closed on the old platform is `closed`, else (still or again) `migrated`.
+  static const char* stateOf(const AccountLine& a) {
+    return a.closedAt ? accounts::kStateClosed : accounts::kStateMigrated;
+  }
+
+  // Whether the line says anything else than the row holds (text against stored text, so an
+  // unchanged line is never counted as updated).
+  static bool differs(const StoredAccount& s, const AccountLine& a) {
+    return s.email != a.email || s.emailKey != accounts::normaliseEmail(a.email) ||
+           s.agbCode != a.agbCode || s.createdAt != a.createdAt || s.closedAt != a.closedAt ||
+           s.paidThrough != a.paidThrough || s.lastActivityAt != a.lastActivityAt ||
+           s.state != stateOf(a);
+  }
+
+  // The rules of a new account for a changed e-mail or AGB code: not another account's of the
+  // platform (the file's are refused by onAccount). Reports the line when it is.
+  bool mayTake(const AccountRef& a, int64_t id) {
+    if (auto agb = e_.agbOwner.find(agbKey(a.rec.agbCode));
+        agb != e_.agbOwner.end() && agb->second.second != id) {
+      problem(a.line, LineKind::kAccount, kConflict,
+              "agb_code belongs to another account on the platform");
+      return false;
+    }
+    if (auto email = e_.emailOwner.find(accounts::normaliseEmail(a.rec.email));
+        email != e_.emailOwner.end() && email->second != a.rec.oldId) {
+      problem(a.line, LineKind::kAccount, kConflict,
+              "email belongs to another account on the platform (in any letter case)");
+      return false;
+    }
+    return true;
   }
 
   // Whether records of this account are written (it is imported now or was before and lives).
   static bool writesTo(const AccountSide& side) {
-    return side.action == LineAction::kImport || side.action == LineAction::kPresent;
+    return side.action == LineAction::kImport || side.action == LineAction::kPresent ||
+           side.action == LineAction::kUpdate;
   }
 
   // An account a message names by AGB code: one of the file, else one imported earlier.
@@ -249,7 +318,7 @@ class Planner {
                      "account_old_id names no account of the export");
     if (!writesTo(*account)) return count(i.line, LineKind::kInvoice, account->action);
     // invoices are UNIQUE per (account, period start): the platform's own and the file's.
-    if (account->action == LineAction::kPresent &&
+    if ((account->action == LineAction::kPresent || account->action == LineAction::kUpdate) &&
         e_.invoicePeriods.count(std::to_string(account->existingId) + "|" + i.periodStart))
       return problem(i.line, LineKind::kInvoice, kConflict,
                      "the account already has an invoice for this period_start");

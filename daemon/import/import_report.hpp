@@ -19,6 +19,9 @@ struct KindCounts {
   int64_t excludedClosed = 0;  // M2: the account closed too long ago, or records only of such
   int64_t invalid = 0;         // reported with their line number
   int64_t alreadyPresent = 0;  // imported before (same old_id): left as they are
+  // Imported before and refreshed from this file (M1: the final export after an early import):
+  // an account not yet taken over by the platform, or an open migrated invoice paid since.
+  int64_t updated = 0;
 };
 
 struct LineProblem {

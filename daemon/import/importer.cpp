@@ -52,9 +52,35 @@ class Writer {
          const ImportPlan& plan, const ImportOptions& options)
       : db_(db), clock_(clock), keys_(keys), plan_(plan), options_(options) {
     for (const auto& [agb, side] : plan.byAgb)
-      if (side.action == LineAction::kPresent) idByAgb_[agb] = side.existingId;
+      if (existing(side)) idByAgb_[agb] = side.existingId;
     for (const auto& [oldId, side] : plan.byOldId)
-      if (side.action == LineAction::kPresent) idByOldId_[oldId] = side.existingId;
+      if (existing(side)) idByOldId_[oldId] = side.existingId;
+  }
+
+  // M1: accounts imported before and changed on the old platform since (the final export after
+  // the early one), in chunks like the new ones. Only a row the platform has not taken over is
+  // written: `AND state IN (migrated, closed)` also holds when the account was activated after
+  // the plan read it, so an active account is never touched (A4).
+  Status refreshAccounts() {
+    const auto& all = plan_.refreshedAccounts;
+    for (std::size_t from = 0; from < all.size(); from += chunk()) {
+      const std::size_t to = std::min(all.size(), from + chunk());
+      Status s = commit([&](Tx& tx) {
+        for (std::size_t i = from; i < to; ++i) {
+          const AccountLine& a = all[i].line;
+          // A4: closed on the old platform = `closed` with its date (R2), else `migrated`.
+          const char* state = a.closedAt ? accounts::kStateClosed : accounts::kStateMigrated;
+          (void)runSql(db_, tx,
+                       "UPDATE accounts SET email = ?, email_key = ?, agb_code = ?, state = ?, "
+                       "created_at = ?, closed_at = ?, paid_through = ?, last_activity_at = ? "
+                       "WHERE id = ? AND state IN ('migrated', 'closed')",
+                       {a.email, accounts::normaliseEmail(a.email), a.agbCode, state, a.createdAt,
+                        a.closedAt, a.paidThrough, a.lastActivityAt, all[i].id});
+        }
+      });
+      if (!s) return s;
+    }
+    return Status::ok();
   }
 
   Status accounts() {
@@ -98,13 +124,19 @@ class Writer {
     std::string text;
     int64_t line = 0;
     while (std::getline(in, text)) {
-      if (plan_.actionOf(++line) != LineAction::kImport) continue;
+      const LineAction action = plan_.actionOf(++line);
+      if (action != LineAction::kImport && action != LineAction::kUpdate) continue;
       auto parsed = parseImportLine(text);
       if (!parsed)
         return Status::error(kFileUnreadable, "the export file changed during the import");
       if (std::holds_alternative<AccountLine>(*parsed)) continue;  // written before
-      pending_.push_back(std::move(parsed).value());
-      if (pending_.size() >= chunk()) {
+      if (action == LineAction::kUpdate) {
+        // Only invoices are updated here (messages are immutable: never kUpdate).
+        if (auto* i = std::get_if<InvoiceLine>(&*parsed)) paid_.push_back(std::move(*i));
+      } else {
+        pending_.push_back(std::move(parsed).value());
+      }
+      if (pending_.size() + paid_.size() >= chunk()) {
         if (Status s = flush(); !s) return s;
       }
     }
@@ -114,6 +146,10 @@ class Writer {
   }
 
  private:
+  static bool existing(const AccountSide& side) {
+    return side.action == LineAction::kPresent || side.action == LineAction::kUpdate;
+  }
+
   std::size_t chunk() const { return static_cast<std::size_t>(std::max(1, options_.chunkSize)); }
 
   // One transaction; data keys made inside it are remembered only once it committed.
@@ -150,7 +186,7 @@ class Writer {
   }
 
   Status flush() {
-    if (pending_.empty()) return Status::ok();
+    if (pending_.empty() && paid_.empty()) return Status::ok();
     std::vector<const MessageLine*> messages;
     std::vector<const InvoiceLine*> invoices;
     for (const auto& record : pending_) {
@@ -165,9 +201,21 @@ class Writer {
       for (std::size_t i = 0; i < invoices.size(); i += kRowsPerStatement)
         insertInvoices(tx, &invoices[i], std::min(kRowsPerStatement, invoices.size() - i));
       raiseCounters(tx, invoices);
+      markPaid(tx);
     });
     pending_.clear();
+    paid_.clear();
     return s;
+  }
+
+  // M1: a migrated invoice paid on the old platform since the earlier import. Nothing else of
+  // it changes (number, amounts, PDF are immutable); the WHERE makes a re-run a no-op.
+  void markPaid(Tx& tx) {
+    for (const InvoiceLine& i : paid_)
+      (void)runSql(db_, tx,
+                   "UPDATE invoices SET state = 'paid', paid_at = ? WHERE old_id = ? AND source = "
+                   "'migrated' AND state = 'open'",
+                   {i.paidAt, i.oldId});
   }
 
   std::optional<int64_t> idOfAgb(const std::string& agb) const {
@@ -296,6 +344,7 @@ class Writer {
   std::unordered_map<int64_t, crypto::SecretBox> boxes_;  // committed keys
   std::unordered_map<int64_t, crypto::SecretBox> newBoxes_;  // made in the open transaction
   std::vector<ImportLine> pending_;
+  std::vector<InvoiceLine> paid_;  // migrated invoices to mark paid (kUpdate)
 };
 
 }  // namespace
@@ -308,6 +357,7 @@ Result<ImportReport> Importer::run(const std::string& path, const ImportOptions&
   if (options.dryRun || (report.problemTotal > 0 && !options.skipInvalid)) return report;
   Writer writer(db_, clock_, keys_, *plan, options);
   if (Status s = writer.accounts(); !s) return s;
+  if (Status s = writer.refreshAccounts(); !s) return s;
   if (Status s = writer.rest(path); !s) return s;
   report.written = true;
   return report;

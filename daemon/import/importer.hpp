@@ -9,6 +9,11 @@
 //   1. accounts (from the plan, in file order): state `migrated`, or `closed` with closed_at
 //      (A4); created_at, paid_through and last_activity_at (R1) as exported; the account's
 //      data key made in the same transaction (never an account without its key).
+//   1b. accounts imported before and changed since (the plan's refreshedAccounts, M1: the
+//      final export after the early one): email, email_key, agb_code, created_at,
+//      paid_through, last_activity_at, closed_at and the state (`closed` with closed_at, else
+//      `migrated`) written over the row — only while it is `migrated` or `closed`, never over
+//      an account activated meanwhile (A4). No data key is touched.
 //   2. the file again, streamed: messages and invoices. A message is stored like one sent on
 //      the platform (messages/message_store.hpp): the row (sender_agb, type, created_at =
 //      sent_at, old_id), the sender's `sent` copy and the recipient's `inbox` copy in state
@@ -20,7 +25,10 @@
 //      configured supplier, like the platform's own), customer name = the account's e-mail and
 //      address "AGB-code <code>"; the year's gap-free counter (B8) is raised to the highest
 //      imported number YYYY-NNNNNN of that year, so the platform's numbering continues after it.
-//   A crash leaves whole chunks: a re-run finds them by old_id and writes the rest.
+//      An invoice to update (open, source `migrated`, paid since) becomes `paid` with the
+//      line's paid_at; nothing else of it changes.
+//   A crash leaves whole chunks: a re-run finds them by old_id and writes the rest (a refresh
+//   already written compares equal and is counted already present).
 // - Errors: IMPORT_FILE_UNREADABLE, STORAGE_*, DATA_KEY_* from sealing.
 // Thread-safety: one run at a time per Importer (the admin route serialises them).
 #pragma once

@@ -66,10 +66,10 @@ TEST_P(ImportDaemon, BerichtctlImportsAndTheActivatedUserSeesEverything) {
   // --dry-run: the counts, nothing written.
   ASSERT_EQ(ctl({"import", path, "--dry-run"}, out), 0) << out;
   EXPECT_NE(out.find("dry run: nothing was changed"), std::string::npos) << out;
-  EXPECT_NE(out.find("accounts          2              1        0                0"),
+  EXPECT_NE(out.find("accounts          2              1        0                0        0"),
             std::string::npos)
       << out;
-  EXPECT_NE(out.find("messages          3              0        0                0"),
+  EXPECT_NE(out.find("messages          3              0        0                0        0"),
             std::string::npos)
       << out;
   EXPECT_EQ(a_->count("SELECT COUNT(*) FROM accounts"), 0);
@@ -96,7 +96,25 @@ TEST_P(ImportDaemon, BerichtctlImportsAndTheActivatedUserSeesEverything) {
   EXPECT_EQ(accounts->getValue<int>("to_import"), 0);
   EXPECT_EQ(accounts->getValue<int>("already_present"), 2);
   EXPECT_EQ(accounts->getValue<int>("excluded_closed"), 1);
+  EXPECT_EQ(accounts->getValue<int>("updated"), 0);
   EXPECT_EQ(again->getObject("counts")->getObject("messages")->getValue<int>("already_present"), 3);
+
+  // The final export (M1): A2 paid through April on the old platform, F2 got paid since.
+  std::string final = kExport;
+  final.replace(final.find("\"paid_through\":\"2026-02-28\""), 27,
+                "\"paid_through\":\"2026-04-30\"");
+  final.replace(final.find("\"paid_at\":null"), 14, "\"paid_at\":\"2026-02-02\"");
+  ASSERT_EQ(ctl({"import", a_->dir.write("final.jsonl", final)}, out), 0) << out;
+  EXPECT_NE(out.find("accounts          0              1        0                1        1"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("invoices          0              1        0                1        1"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM accounts WHERE old_id = 'A2' AND paid_through = "
+                      "'2026-04-30'"),
+            1);
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM invoices WHERE old_id = 'F2' AND state = 'paid'"), 1);
   EXPECT_EQ(a_->count("SELECT COUNT(*) FROM accounts"), 2);
   // M3 comes from the left-out A3: A1's inbox copy only, no account and no copy for A3 (M2).
   EXPECT_EQ(a_->count("SELECT COUNT(*) FROM messages"), 3);

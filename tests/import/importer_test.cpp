@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 #include "accounts/account_store.hpp"
 #include "billing/billing_store.hpp"
@@ -114,11 +115,12 @@ class ImporterTest : public ::testing::TestWithParam<Backend> {
     return a ? a->id : 0;
   }
   static void expectCounts(const KindCounts& c, int64_t toImport, int64_t excluded, int64_t invalid,
-                           int64_t present, const char* kind) {
+                           int64_t present, const char* kind, int64_t updated = 0) {
     EXPECT_EQ(c.toImport, toImport) << kind;
     EXPECT_EQ(c.excludedClosed, excluded) << kind;
     EXPECT_EQ(c.invalid, invalid) << kind;
     EXPECT_EQ(c.alreadyPresent, present) << kind;
+    EXPECT_EQ(c.updated, updated) << kind;
   }
 
   ManualClock clock_{*parseIso8601("2026-02-14T09:00:00+01:00")};
@@ -367,6 +369,175 @@ TEST_P(ImporterTest, AnAccountDeletedByRetentionIsNotImportedAgain) {
   EXPECT_EQ(accountId("22222222"), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE old_id = 'M5'"), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM invoices WHERE old_id = 'F4'"), 0);
+}
+
+// M1, the migration's real sequence: the early export (November, for the announcement
+// campaigns), then the final one at the cutoff. What changed on the old platform in between is
+// taken over for every account the platform has not taken over yet; an activated account
+// belongs to its user (left as it is), a deleted one stays deleted.
+const std::vector<std::string> kEarly = {
+    R"({"type":"account","old_id":"A1","email":"een@example.nl","agb_code":"11111111","created_at":"2019-05-31","closed_at":null,"paid_through":"2025-12-05","last_activity_at":"2025-11-10T09:00:00+01:00"})",
+    R"({"type":"account","old_id":"A2","email":"twee@example.nl","agb_code":"22222222","created_at":"2020-01-15","closed_at":null,"paid_through":"2025-12-15","last_activity_at":"2025-11-01T09:00:00Z"})",
+    R"({"type":"account","old_id":"A3","email":"drie@example.nl","agb_code":"33333333","created_at":"2021-03-01","closed_at":null,"paid_through":"2025-12-01","last_activity_at":null})",
+    R"({"type":"account","old_id":"A4","email":"vier@example.nl","agb_code":"44444444","created_at":"2021-04-01","closed_at":null,"paid_through":"2025-12-01","last_activity_at":null})",
+    R"({"type":"account","old_id":"A5","email":"vijf@example.nl","agb_code":"55555555","created_at":"2021-05-01","closed_at":null,"paid_through":"2025-12-01","last_activity_at":null})",
+    R"({"type":"account","old_id":"A6","email":"zes@example.nl","agb_code":"66666666","created_at":"2021-06-01","closed_at":null,"paid_through":"2025-12-01","last_activity_at":null})",
+    R"({"type":"message","old_id":"M1","from_agb":"11111111","to_agb":"22222222","subject":"Verwijzing","body":"x","sent_at":"2025-11-01T10:00:00Z"})",
+    R"({"type":"invoice","old_id":"F1","account_old_id":"A1","number":"2025-004711","period_start":"2025-11-05","period_end":"2025-12-04","amount_excl_cents":1300,"vat_cents":273,"issued_at":"2025-11-05","paid_at":null})",
+    R"({"type":"invoice","old_id":"F2","account_old_id":"A2","number":"2025-004712","period_start":"2025-11-15","period_end":"2025-12-14","amount_excl_cents":1300,"vat_cents":273,"issued_at":"2025-11-15","paid_at":"2025-11-16"})",
+};
+const std::vector<std::string> kFinal = {
+    // A1 paid through March and was active (B5: not charged again from December).
+    R"({"type":"account","old_id":"A1","email":"een@example.nl","agb_code":"11111111","created_at":"2019-05-31","closed_at":null,"paid_through":"2026-03-05","last_activity_at":"2026-02-10T14:03:00+01:00"})",
+    // A2 closed its account; A3 unchanged; A4 a new e-mail address.
+    R"({"type":"account","old_id":"A2","email":"twee@example.nl","agb_code":"22222222","created_at":"2020-01-15","closed_at":"2026-01-20","paid_through":"2025-12-15","last_activity_at":"2025-11-01T09:00:00Z"})",
+    kEarly[2],
+    R"({"type":"account","old_id":"A4","email":"Nieuw@Example.nl","agb_code":"44444444","created_at":"2021-04-01","closed_at":null,"paid_through":"2025-12-01","last_activity_at":null})",
+    // A5 was activated on the platform in between, A6 deleted by retention: neither changes.
+    R"({"type":"account","old_id":"A5","email":"anders@example.nl","agb_code":"55555555","created_at":"2021-05-01","closed_at":null,"paid_through":"2026-06-01","last_activity_at":"2026-02-01T09:00:00Z"})",
+    R"({"type":"account","old_id":"A6","email":"zes@example.nl","agb_code":"66666666","created_at":"2021-06-01","closed_at":null,"paid_through":"2026-06-01","last_activity_at":null})",
+    R"({"type":"account","old_id":"A7","email":"zeven@example.nl","agb_code":"77777777","created_at":"2026-01-02","closed_at":null,"paid_through":"2026-02-01","last_activity_at":null})",
+    // A message never changes: the same old_id with another body is left as it is.
+    R"({"type":"message","old_id":"M1","from_agb":"11111111","to_agb":"22222222","subject":"Anders","body":"y","sent_at":"2025-11-01T10:00:00Z"})",
+    R"({"type":"message","old_id":"M2","from_agb":"77777777","to_agb":"11111111","subject":"Nieuw","body":"z","sent_at":"2026-01-05T10:00:00Z"})",
+    // F1 paid since; F2 was paid already (its paid_at is not rewritten); F3 is new.
+    R"({"type":"invoice","old_id":"F1","account_old_id":"A1","number":"2025-004711","period_start":"2025-11-05","period_end":"2025-12-04","amount_excl_cents":1300,"vat_cents":273,"issued_at":"2025-11-05","paid_at":"2025-12-20"})",
+    R"({"type":"invoice","old_id":"F2","account_old_id":"A2","number":"2025-004712","period_start":"2025-11-15","period_end":"2025-12-14","amount_excl_cents":1300,"vat_cents":273,"issued_at":"2025-11-15","paid_at":"2025-11-30"})",
+    R"({"type":"invoice","old_id":"F3","account_old_id":"A1","number":"2025-004900","period_start":"2025-12-05","period_end":"2026-01-04","amount_excl_cents":1300,"vat_cents":273,"issued_at":"2025-12-05","paid_at":"2025-12-06"})",
+};
+
+TEST_P(ImporterTest, AFinalExportRefreshesWhatThePlatformHasNotTakenOver) {
+  auto early = importer_->run(file(kEarly, "early.jsonl"), options());
+  ASSERT_TRUE(early) << early.status().toString();
+  expectCounts(early->of(LineKind::kAccount), 6, 0, 0, 0, "early accounts");
+  // Between the two: A5 activated (the statement of BillingStore's paid verification, AC3),
+  // A6 deleted by the real retention sweep.
+  const int64_t a5 = accountId("55555555"), a6 = accountId("66666666");
+  ASSERT_TRUE(db_->transact([&](Poco::Data::Session& s) {
+    (void)storage::runSql(*db_, s,
+                          "UPDATE accounts SET state = 'active' WHERE id = ? AND state = "
+                          "'migrated'",
+                          {a5});
+  }));
+  retention::RetentionStore retention(*db_, clock_, {});
+  auto deleted = retention.deleteAccount(a6, *parseIsoDate("2026-01-01"), {}, "admin");
+  ASSERT_TRUE(deleted) << deleted.status().toString();
+  ASSERT_TRUE(*deleted);
+  const std::string beforeFinal = dumpAll();
+
+  // The dry run counts what the final file would refresh and writes nothing.
+  const std::string path = file(kFinal, "final.jsonl");
+  auto dry = importer_->run(path, options(/*dryRun=*/true));
+  ASSERT_TRUE(dry) << dry.status().toString();
+  EXPECT_EQ(dry->problemTotal, 0);
+  expectCounts(dry->of(LineKind::kAccount), 1, 0, 0, 3, "dry accounts", 3);
+  expectCounts(dry->of(LineKind::kMessage), 1, 0, 0, 1, "dry messages");
+  expectCounts(dry->of(LineKind::kInvoice), 1, 0, 0, 1, "dry invoices", 1);
+  EXPECT_EQ(dumpAll(), beforeFinal);
+
+  auto final = importer_->run(path, options(false, false, /*chunk=*/2));
+  ASSERT_TRUE(final) << final.status().toString();
+  EXPECT_TRUE(final->written);
+  expectCounts(final->of(LineKind::kAccount), 1, 0, 0, 3, "accounts", 3);
+  expectCounts(final->of(LineKind::kMessage), 1, 0, 0, 1, "messages");
+  expectCounts(final->of(LineKind::kInvoice), 1, 0, 0, 1, "invoices", 1);
+
+  accounts::AccountStore accounts(*db_, clock_);
+  auto a1 = accounts.findByEmailOrAgb("11111111");
+  ASSERT_TRUE(a1) << a1.status().toString();
+  EXPECT_EQ(a1->state, "migrated");
+  EXPECT_EQ(a1->paidThrough, "2026-03-05");
+  EXPECT_EQ(a1->lastActivityAt, "2026-02-10T13:03:00.000Z");
+  auto a2 = accounts.findByEmailOrAgb("22222222");
+  ASSERT_TRUE(a2);
+  EXPECT_EQ(a2->state, "closed");  // A4: closed on the old platform, with its date (R2)
+  EXPECT_EQ(a2->closedAt, "2026-01-20");
+  auto a3 = accounts.findByEmailOrAgb("33333333");
+  ASSERT_TRUE(a3);
+  EXPECT_EQ(a3->paidThrough, "2025-12-01");
+  auto a4 = accounts.findByEmailOrAgb("nieuw@example.nl");  // found by its new e-mail key
+  ASSERT_TRUE(a4) << a4.status().toString();
+  EXPECT_EQ(a4->email, "Nieuw@Example.nl");
+  EXPECT_EQ(a4->agbCode, "44444444");
+  EXPECT_EQ(accounts.findByEmailOrAgb("vier@example.nl").status().code(), "NOT_FOUND");
+  auto a5Now = accounts.findById(a5);  // the user owns it now: the export's changes not applied
+  ASSERT_TRUE(a5Now);
+  EXPECT_EQ(a5Now->state, "active");
+  EXPECT_EQ(a5Now->email, "vijf@example.nl");
+  EXPECT_EQ(a5Now->paidThrough, "2025-12-01");
+  EXPECT_FALSE(a5Now->lastActivityAt);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM accounts WHERE old_id = 'A6' AND state = 'deleted'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM accounts WHERE old_id = 'A6'"), 1);  // not re-created
+  EXPECT_EQ(accountId("66666666"), 0);
+  EXPECT_GT(accountId("77777777"), 0);  // new in the final export: imported
+
+  billing::BillingStore billing(*db_, clock_, *box_);
+  auto invoices1 = billing.invoices(a1->id);
+  ASSERT_TRUE(invoices1);
+  ASSERT_EQ(invoices1->size(), 2u);
+  EXPECT_EQ((*invoices1)[1].number, "2025-004711");
+  EXPECT_EQ((*invoices1)[1].state, "paid");
+  EXPECT_EQ((*invoices1)[1].amountInclCents, 1573);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM invoices WHERE old_id = 'F1' AND paid_at = '2025-12-20'"),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM invoices WHERE old_id = 'F2' AND paid_at = '2025-11-16'"),
+            1);
+  messages::MessageStore store(*db_, clock_, *keys_, 24);
+  auto inbox2 = store.list(a2->id, "inbox");
+  ASSERT_TRUE(inbox2);
+  ASSERT_EQ(inbox2->size(), 1u);
+  EXPECT_EQ((*inbox2)[0].subject, "Verwijzing");       // messages are immutable
+  EXPECT_EQ(store.list(a1->id, "inbox")->size(), 1u);  // M2 of the new A7
+
+  // Idempotent: the final file again refreshes nothing and changes no row.
+  const std::string afterFinal = dumpAll();
+  auto again = importer_->run(path, options());
+  ASSERT_TRUE(again) << again.status().toString();
+  expectCounts(again->of(LineKind::kAccount), 0, 0, 0, 7, "again accounts");
+  expectCounts(again->of(LineKind::kMessage), 0, 0, 0, 2, "again messages");
+  expectCounts(again->of(LineKind::kInvoice), 0, 0, 0, 3, "again invoices");
+  EXPECT_EQ(dumpAll(), afterFinal);
+}
+
+TEST_P(ImporterTest, ARefreshMayNotTakeAnotherAccountsIdentity) {
+  accounts::AccountStore accounts(*db_, clock_);
+  ASSERT_TRUE(accounts.create("eigen@example.nl", "99999999", "2026-02-16"));  // the platform's
+  auto early =
+      importer_->run(file({kEarly[0], kEarly[1], kEarly[2], kEarly[3]}, "early.jsonl"), options());
+  ASSERT_TRUE(early) << early.status().toString();
+  const std::string before = dumpAll();
+  const std::vector<std::string> lines = {
+      // A1 takes the e-mail of A4 (imported, not in this file; any letter case), A2 the AGB
+      // code of the platform's own account, A3 only changes the letter case of its own address
+      // (no conflict: its own key).
+      R"({"type":"account","old_id":"A1","email":"VIER@example.nl","agb_code":"11111111","created_at":"2019-05-31","closed_at":null,"paid_through":"2026-03-05","last_activity_at":null})",
+      R"({"type":"account","old_id":"A2","email":"twee@example.nl","agb_code":"99999999","created_at":"2020-01-15","closed_at":null,"paid_through":"2025-12-15","last_activity_at":null})",
+      R"({"type":"account","old_id":"A3","email":"Drie@Example.nl","agb_code":"33333333","created_at":"2021-03-01","closed_at":null,"paid_through":"2025-12-01","last_activity_at":null})",
+  };
+  const std::string path = file(lines, "final.jsonl");
+  auto refused = importer_->run(path, options());
+  ASSERT_TRUE(refused) << refused.status().toString();
+  EXPECT_FALSE(refused->written);
+  std::vector<std::tuple<int64_t, std::string, std::string>> got;
+  for (const auto& p : refused->problems) got.emplace_back(p.line, p.code, p.message);
+  const std::vector<std::tuple<int64_t, std::string, std::string>> want = {
+      {1, "IMPORT_CONFLICT",
+       "email belongs to another account on the platform (in any letter case)"},
+      {2, "IMPORT_CONFLICT", "agb_code belongs to another account on the platform"},
+  };
+  EXPECT_EQ(got, want);
+  expectCounts(refused->of(LineKind::kAccount), 0, 0, 2, 0, "accounts", 1);
+  EXPECT_EQ(dumpAll(), before);  // nothing written
+
+  // --skip-invalid: A3 refreshed; A1 and A2 stay as they were.
+  auto skipped = importer_->run(path, options(false, /*skipInvalid=*/true));
+  ASSERT_TRUE(skipped) << skipped.status().toString();
+  EXPECT_TRUE(skipped->written);
+  expectCounts(skipped->of(LineKind::kAccount), 0, 0, 2, 0, "accounts", 1);
+  EXPECT_EQ(accounts.findByEmailOrAgb("33333333")->email, "Drie@Example.nl");
+  EXPECT_EQ(accounts.findByEmailOrAgb("11111111")->email, "een@example.nl");
+  EXPECT_EQ(accounts.findByEmailOrAgb("11111111")->paidThrough, "2025-12-05");
+  EXPECT_EQ(accounts.findByEmailOrAgb("22222222")->email, "twee@example.nl");
 }
 
 TEST_P(ImporterTest, AnUnreadableFileIsAnError) {
