@@ -17,6 +17,7 @@ void off(http::HttpResponse& res) {
 
 int statusFor(const std::string& code) {
   if (code == "NOT_FOUND" || code == "CAMPAIGN_UNKNOWN") return 404;
+  if (code == "CAMPAIGN_CLOSED") return 409;
   if (code == "STORAGE_UNAVAILABLE") return 503;
   return 500;
 }
@@ -95,6 +96,9 @@ void CampaignRoutes::addAdmin(
             o.set("template", s.campaign.templateName);
             o.set("audience", std::string(campaigns::audienceName(s.campaign.audience)));
             o.set("send_at", formatIso8601(s.campaign.sendAt));
+            o.set("send_until", s.campaign.sendUntil
+                                    ? Poco::Dynamic::Var(formatIso8601(*s.campaign.sendUntil))
+                                    : Poco::Dynamic::Var());
             o.set("request_link", s.campaign.requestLink);
             o.set("wave_size", s.campaign.waveSize);
             o.set("wave_interval_s", static_cast<int64_t>(s.campaign.waveInterval.count()));

@@ -1,9 +1,10 @@
 // CampaignRoutes: the campaigns on the admin listener and the sent-mail archive on the public
 // one (SPEC N1, N2; API.md; docs/http-api.md, docs/campaigns.md):
 //   GET  /admin/v1/campaigns               → {campaigns: [{name, template, audience, send_at,
-//        request_link, wave_size, wave_interval_s, queued, delivered, failed, remaining,
-//        next_wave_at}]}                     (berichtctl campaign list)
-//   POST /admin/v1/campaigns/{name}/send   → {name, queued}   (berichtctl campaign send NAME)
+//        send_until, request_link, wave_size, wave_interval_s, queued, delivered, failed,
+//        remaining, next_wave_at}]}          (berichtctl campaign list)
+//   POST /admin/v1/campaigns/{name}/send   → {name, queued}   (berichtctl campaign send NAME;
+//        409 CAMPAIGN_CLOSED past the campaign's send_until)
 //   GET  /api/v1/mails                     → {mails: [{id, campaign, template, subject, sent_at}]}
 //   GET  /api/v1/mails/{id}                → {id, campaign, template, subject, sent_at, text}
 // The archive answers only the logged-in account's own mails (AuthRoutes::authenticate, fail

@@ -12,7 +12,7 @@ Result<int64_t> CampaignService::runDue() {
   int64_t total = 0;
   const TimePoint now = deps_.clock->now();
   for (const auto& c : deps_.campaigns) {
-    if (campaigns::allowedByNow(c, now) == 0) continue;  // not yet due
+    if (campaigns::allowedByNow(c, now) == 0) continue;  // not yet due, or past send_until
     auto p = deps_.store->pending(c);                    // every poll: no outbox join
     if (!p) return p.status();
     const int64_t n = campaigns::toQueue(c, now, p->queued, p->remaining);
@@ -33,6 +33,12 @@ Result<int64_t> CampaignService::sendNow(const std::string& name) {
   std::lock_guard lock(runMutex_);
   for (const auto& c : deps_.campaigns) {
     if (c.name != name) continue;
+    // Past send_until the campaign is over for everyone: the override is about when and how
+    // fast, not about mailing dates gone by (docs/campaigns.md "When mails go out").
+    if (campaigns::closed(c, deps_.clock->now())) {
+      return Status::error("CAMPAIGN_CLOSED",
+                           "the campaign's send_until has passed: it queues no more mails");
+    }
     auto queued = deps_.store->queue(c, std::numeric_limits<int64_t>::max(), deps_.publicUrl());
     if (!queued) return queued.status();
     logger("campaigns")

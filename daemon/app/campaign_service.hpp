@@ -2,11 +2,12 @@
 // docs/campaigns.md), by itself and on the operator's word (berichtctl campaign list|send).
 //
 // Contract
-// - runDue(): for every campaign, toQueue() (campaign_rules.hpp: the send time and the waves
-//   on the PLATFORM clock, so clock.mode manual rehearses them) mails are queued through the
-//   CampaignStore, then the outbox is woken. Returns how many were queued.
+// - runDue(): for every campaign, toQueue() (campaign_rules.hpp: the send time, send_until
+//   and the waves on the PLATFORM clock, so clock.mode manual rehearses them) mails are queued
+//   through the CampaignStore, then the outbox is woken. Returns how many were queued.
 // - sendNow(name): queues every remaining mail of that campaign at once, send time and waves
-//   regardless (the operator's override); CAMPAIGN_UNKNOWN for a name not in the file.
+//   regardless (the operator's override); CAMPAIGN_UNKNOWN for a name not in the file,
+//   CAMPAIGN_CLOSED (nothing queued) once the platform clock is at or past its send_until.
 // - list(): every campaign with its progress and the next wave.
 // - start(poll)/stop(): a background thread calls runDue() every `poll` of real time.
 // One queue pass at a time (a mutex): the scheduler and sendNow() never race each other, and

@@ -29,6 +29,9 @@ struct Campaign {
   Audience audience = Audience::kAll;
   TimePoint sendAt;        // on the platform clock
   std::string sendAtText;  // as written in the file
+  // From this moment on the campaign queues no new mail (mails queued before it are still
+  // delivered): a late joiner does not get a mail whose dates have passed. Always after sendAt.
+  std::optional<TimePoint> sendUntil;
   // M4: at most waveSize mails per wave, a wave every waveInterval from sendAt; 0: no waves.
   int64_t waveSize = 0;
   std::chrono::seconds waveInterval{0};

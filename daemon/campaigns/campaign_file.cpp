@@ -43,8 +43,9 @@ bool validName(const std::string& s, bool dash) {
 }
 
 const std::vector<std::string>& knownKeys() {
-  static const std::vector<std::string> kKeys = {
-      "name", "template", "audience", "send_at", "request_link", "wave_size", "wave_interval"};
+  static const std::vector<std::string> kKeys = {"name",      "template",     "audience",
+                                                 "send_at",   "send_until",   "request_link",
+                                                 "wave_size", "wave_interval"};
   return kKeys;
 }
 
@@ -59,14 +60,16 @@ std::optional<Campaign> parseItem(const YAML::Node& item, const std::string& pat
   std::set<std::string> seen;
   // Where wave_size and wave_interval were written (YAML::Node assignment would alias nodes).
   std::optional<YAML::Mark> waveSizeAt, waveIntervalAt;
+  std::optional<YAML::Mark> sendUntilAt;  // where a valid send_until was written
+  std::string sendUntilText;
   for (const auto& kv : item) {
     const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
     const YAML::Node& v = kv.second;
     const std::string at = path + "." + key;
     if (std::find(knownKeys().begin(), knownKeys().end(), key) == knownKeys().end()) {
       e.add(kv.first.Mark(), path + ": unknown key '" + key +
-                                 "' (known: name, template, audience, send_at, request_link, "
-                                 "wave_size, wave_interval)");
+                                 "' (known: name, template, audience, send_at, send_until, "
+                                 "request_link, wave_size, wave_interval)");
       ok = false;
       continue;
     }
@@ -114,6 +117,17 @@ std::optional<Campaign> parseItem(const YAML::Node& item, const std::string& pat
         c.sendAt = *t;
         c.sendAtText = text;
       }
+    } else if (key == "send_until") {
+      auto t = parseIso8601(text);
+      if (!t) {
+        e.add(v.Mark(),
+              at + ": '" + text + "' is not an ISO 8601 time (e.g. 2026-02-13T00:00:00+01:00)");
+        ok = false;
+      } else {
+        c.sendUntil = *t;
+        sendUntilAt = v.Mark();
+        sendUntilText = text;
+      }
     } else if (key == "request_link") {
       if (text != "true" && text != "false") {
         e.add(v.Mark(), at + ": expected true or false, got '" + text + "'");
@@ -158,6 +172,12 @@ std::optional<Campaign> parseItem(const YAML::Node& item, const std::string& pat
   }
   if (waveIntervalAt && !waveSizeAt) {
     e.add(*waveIntervalAt, path + ".wave_interval: needs wave_size too");
+    ok = false;
+  }
+  // A campaign that stops before it starts would send nothing: surely a typo.
+  if (sendUntilAt && !c.sendAtText.empty() && *c.sendUntil <= c.sendAt) {
+    e.add(*sendUntilAt, path + ".send_until: '" + sendUntilText + "' is not after send_at '" +
+                            c.sendAtText + "'");
     ok = false;
   }
   if (!ok) return std::nullopt;

@@ -27,8 +27,12 @@ int64_t wavesStarted(const Campaign& c, TimePoint now) {
 
 }  // namespace
 
+bool closed(const Campaign& c, TimePoint now) { return c.sendUntil && now >= *c.sendUntil; }
+
 int64_t allowedByNow(const Campaign& c, TimePoint now) {
   if (now < c.sendAt) return 0;
+  // N1: a campaign past its send_until sends no more (its text speaks of dates gone by).
+  if (closed(c, now)) return 0;
   if (c.waveSize <= 0 || c.waveInterval.count() <= 0) return std::numeric_limits<int64_t>::max();
   const int64_t waves = wavesStarted(c, now);
   // Saturate rather than overflow for a campaign left running for ages.
@@ -44,9 +48,11 @@ int64_t toQueue(const Campaign& c, TimePoint now, int64_t queued, int64_t remain
 }
 
 std::optional<TimePoint> nextWaveAt(const Campaign& c, TimePoint now) {
-  if (now < c.sendAt) return c.sendAt;
+  if (now < c.sendAt) return c.sendAt;  // sendAt < sendUntil (the campaign file checks it)
   if (c.waveSize <= 0 || c.waveInterval.count() <= 0) return std::nullopt;
-  return c.sendAt + c.waveInterval * wavesStarted(c, now);
+  const TimePoint next = c.sendAt + c.waveInterval * wavesStarted(c, now);
+  if (closed(c, next)) return std::nullopt;
+  return next;
 }
 
 }  // namespace berichtd::campaigns

@@ -185,12 +185,13 @@ constexpr const char* kCampaignHelp =
     "       berichtctl [options] campaign send NAME [--json]\n"
     "\n"
     "list:   every campaign of the campaigns file (campaigns.file): name, template, audience,\n"
-    "        send time, wave size and interval, and its progress — mails queued, delivered,\n"
-    "        failed (dead letters) and accounts of the audience still without one — and when\n"
-    "        the next wave starts. Uses GET /admin/v1/campaigns.\n"
+    "        send time, send_until (- when none), wave size and interval, and its progress —\n"
+    "        mails queued, delivered, failed (dead letters) and accounts of the audience still\n"
+    "        without one — and when the next wave starts. Uses GET /admin/v1/campaigns.\n"
     "send:   queues every remaining mail of campaign NAME now, whatever its send time and\n"
     "        waves; an account never gets a campaign twice. CAMPAIGN_UNKNOWN for a name not in\n"
-    "        the file. Uses POST /admin/v1/campaigns/{name}/send.\n";
+    "        the file; CAMPAIGN_CLOSED once its send_until has passed (nothing is queued).\n"
+    "        Uses POST /admin/v1/campaigns/{name}/send.\n";
 
 struct Options {
   std::string adminUrl = kDefaultAdminUrl;
@@ -484,13 +485,13 @@ void printCampaigns(std::ostream& out, const Poco::JSON::Object::Ptr& o) {
     const std::string waves = text(c, "wave_size") == "0"
                                   ? "-"
                                   : text(c, "wave_size") + "/" + text(c, "wave_interval_s") + "s";
-    rows.push_back({text(c, "name"), text(c, "audience"), text(c, "send_at"), waves,
-                    text(c, "queued"), text(c, "delivered"), text(c, "failed"),
+    rows.push_back({text(c, "name"), text(c, "audience"), text(c, "send_at"), text(c, "send_until"),
+                    waves, text(c, "queued"), text(c, "delivered"), text(c, "failed"),
                     text(c, "remaining"), text(c, "next_wave_at")});
   }
   printTable(out,
-             {"NAME", "AUDIENCE", "SEND AT", "WAVES", "QUEUED", "DELIVERED", "FAILED", "REMAINING",
-              "NEXT WAVE"},
+             {"NAME", "AUDIENCE", "SEND AT", "SEND UNTIL", "WAVES", "QUEUED", "DELIVERED", "FAILED",
+              "REMAINING", "NEXT WAVE"},
              rows);
 }
 

@@ -43,7 +43,7 @@ const InvalidCase kInvalid[] = {
      "campaigns:\n  - name: a\n    template: t\n    audience: all\n    send_at: 2026-02-16\n"
      "    wave: 3\n",
      "c.yaml:6:5: campaigns.0: unknown key 'wave' (known: name, template, audience, send_at, "
-     "request_link, wave_size, wave_interval)\n"},
+     "send_until, request_link, wave_size, wave_interval)\n"},
     {"bad audience",
      "campaigns:\n  - name: a\n    template: t\n    audience: iedereen\n"
      "    send_at: 2026-02-16\n",
@@ -70,6 +70,22 @@ const InvalidCase kInvalid[] = {
      "     wave_interval: 1w}\n",
      "c.yaml:2:75: campaigns.0.wave_size: expected a whole number 1-10000000, got '0'\n"
      "c.yaml:3:21: campaigns.0.wave_interval: '1w' is not an interval (e.g. 90s, 15m, 1h, 1d)\n"},
+    {"bad send_until",
+     "campaigns:\n  - name: a\n    template: t\n    audience: all\n"
+     "    send_at: 2026-02-16\n    send_until: zondag\n",
+     "c.yaml:6:17: campaigns.0.send_until: 'zondag' is not an ISO 8601 time (e.g. "
+     "2026-02-13T00:00:00+01:00)\n"},
+    {"send_until before send_at",
+     "campaigns:\n  - name: a\n    template: t\n    audience: all\n"
+     "    send_until: \"2026-02-16T08:00:00+01:00\"\n"
+     "    send_at: \"2026-02-16T09:00:00+01:00\"\n",
+     "c.yaml:5:17: campaigns.0.send_until: '2026-02-16T08:00:00+01:00' is not after send_at "
+     "'2026-02-16T09:00:00+01:00'\n"},
+    {"send_until equal to send_at (the same moment in another offset)",
+     "campaigns:\n  - {name: a, template: t, audience: all, send_at: \"2026-02-16T08:00:00Z\",\n"
+     "     send_until: \"2026-02-16T09:00:00+01:00\"}\n",
+     "c.yaml:3:18: campaigns.0.send_until: '2026-02-16T09:00:00+01:00' is not after send_at "
+     "'2026-02-16T08:00:00Z'\n"},
     {"bad request_link",
      "campaigns:\n  - {name: a, template: t, audience: all, send_at: 2026-02-16, "
      "request_link: ja}\n",
@@ -95,6 +111,7 @@ TEST(CampaignFile, AValidFileIsReadFieldByField) {
       "    template: campaign_activering\n"
       "    audience: migrated\n"
       "    send_at: \"2026-02-16T08:00:00+01:00\"\n"
+      "    send_until: \"2026-03-01T00:00:00+01:00\"\n"
       "    request_link: true\n"
       "    wave_size: 2000\n"
       "    wave_interval: 1h\n",
@@ -107,12 +124,15 @@ TEST(CampaignFile, AValidFileIsReadFieldByField) {
   EXPECT_EQ(formatIso8601(a.sendAt), "2025-11-21T08:00:00.000Z");
   EXPECT_EQ(a.waveSize, 0);
   EXPECT_FALSE(a.requestLink);
+  EXPECT_FALSE(a.sendUntil);  // optional: never closes
   const Campaign& b = f.campaigns[1];
   EXPECT_EQ(b.templateName, "campaign_activering");
   EXPECT_EQ(b.audience, Audience::kMigrated);
   EXPECT_TRUE(b.requestLink);
   EXPECT_EQ(b.waveSize, 2000);
   EXPECT_EQ(b.waveInterval, std::chrono::hours(1));
+  ASSERT_TRUE(b.sendUntil);
+  EXPECT_EQ(formatIso8601(*b.sendUntil), "2026-02-28T23:00:00.000Z");
   EXPECT_TRUE(parseCampaigns("", "c.yaml").errors.empty());  // no campaigns at all
 }
 
@@ -165,6 +185,19 @@ TEST(CampaignFile, TheShippedCampaignsAreValidAndTheirTemplatesRender) {
   EXPECT_TRUE(activation.requestLink);
   EXPECT_GT(activation.waveSize, 0);
   EXPECT_EQ(formatIso8601(activation.sendAt), "2026-02-16T07:00:00.000Z");
+  // N1: each mail before the start-up stops when the next takes over (a late import gets no
+  // stale mails); the activation mail never stops (every migrated account needs its link).
+  std::vector<std::string> until;
+  for (const auto& c : f.campaigns)
+    until.push_back(c.sendUntil ? formatIso8601(*c.sendUntil) : "-");
+  EXPECT_EQ(until, (std::vector<std::string>{
+                       "2026-01-16T08:00:00.000Z",  // planning's send_at
+                       "2026-02-06T08:00:00.000Z",  // week-voor's send_at
+                       "2026-02-12T23:00:00.000Z",  // the cutoff (migration.cutoff)
+                       "2026-02-15T23:00:00.000Z",  // the start-up (migration.startup)
+                       "-"}));
+  EXPECT_EQ(*f.campaigns[0].sendUntil, f.campaigns[1].sendAt);
+  EXPECT_EQ(*f.campaigns[1].sendUntil, f.campaigns[2].sendAt);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 //   killed (SIGKILL) while it is sending, and after the restart the SMTP server has received
 //   exactly one mail per account — none twice, none missing — whose request link works;
 // - a job handed to the plugin again after its mail was sent is not sent a second time;
+// - a campaign past its send_until mails no account that joins its audience later;
 // - every mail sent to an account (the campaign, the access link the auth plugin sent, the
 //   authenticator mail) is in that account's archive and in no one else's.
 #include <thread>
@@ -216,6 +217,44 @@ TEST_P(CampaignFlow, AJobHandedOverAgainIsNotSentASecondTime) {
       << a_->daemon->output();
   EXPECT_EQ(sink_->count(), 1);  // answered from smtp_sent: the server got no second mail
   EXPECT_EQ(a_->count("SELECT COUNT(*) FROM mails WHERE source_key = " + key), 1);  // archived once
+}
+
+// N1 send_until: an account that joins the audience after the campaign's send_until (a late
+// import) gets no mail of it — not from the scheduler, not from the operator's send — while one
+// that joined before did.
+TEST_P(CampaignFlow, NoMailReachesAnAccountThatJoinsAfterSendUntil) {
+  a_->dir.write("campaigns.yaml",
+                "campaigns:\n"
+                "  - {name: week-voor, template: campaign_week_voor, audience: all,\n"
+                "     send_at: \"2026-02-06T09:00:00+01:00\",\n"
+                "     send_until: \"2026-02-13T00:00:00+01:00\"}\n");
+  ASSERT_TRUE(a_->daemon->start()) << a_->daemon->output();
+  setClock("2026-02-12T12:00:00+01:00");  // due and not yet closed
+  a_->createAccount("vroeg@example.nl", "43333333");
+  ASSERT_TRUE(waitUntil([&] { return sink_->count() == 1; }, std::chrono::seconds(20)))
+      << a_->daemon->output();
+  EXPECT_EQ(received().count("vroeg@example.nl"), 1u);
+
+  setClock("2026-02-13T00:00:00+01:00");  // send_until: the final export's accounts arrive
+  a_->createAccount("laat@example.nl", "44444444");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // five scheduler passes
+  auto c = campaigns();
+  EXPECT_EQ(c->getValue<std::string>("send_until"), "2026-02-12T23:00:00.000Z");
+  EXPECT_EQ(c->getValue<int64_t>("queued"), 1);
+  EXPECT_EQ(c->getValue<int64_t>("remaining"), 1);  // laat: in the audience, without one
+  EXPECT_TRUE(c->isNull("next_wave_at"));
+
+  // The operator's send is refused too (docs/campaigns.md): nothing is queued.
+  std::string out;
+  EXPECT_EQ(runCommand({binaryPath("berichtctl"), "--admin", a_->daemon->adminUrl(), "--token-file",
+                        a_->dir.path() + "/admin.token", "campaign", "send", "week-voor"},
+                       out),
+            1);
+  EXPECT_NE(out.find("CAMPAIGN_CLOSED"), std::string::npos) << out;
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM campaign_mails WHERE campaign = 'week-voor'"), 1);
+  EXPECT_EQ(sink_->count(), 1);
+  EXPECT_EQ(received().count("laat@example.nl"), 0u);
 }
 
 // The activation steps of auth_flow_support's activate(), with the access link read from the

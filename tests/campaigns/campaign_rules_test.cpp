@@ -110,5 +110,70 @@ TEST(CampaignRules, NextWave) {
   EXPECT_FALSE(nextWaveAt(once, at("2026-02-16T07:00:00Z")));
 }
 
+// N1: from send_until on a campaign queues nothing more — not for late joiners, not in waves —
+// whatever was queued before; without send_until it never closes.
+TEST(CampaignRules, SendUntilClosesTheCampaign) {
+  Campaign once = waves(0, std::chrono::seconds(0));  // 07:00Z
+  once.sendUntil = at("2026-02-16T10:00:00Z");
+  Campaign waved = waves(100, std::chrono::hours(1));  // 07:00Z, 08:00Z, 09:00Z, (10:00Z)
+  waved.sendUntil = at("2026-02-16T09:30:00Z");
+  struct Row {
+    const Campaign* c;
+    const char* now;
+    bool closed;
+    int64_t allowed;
+    int64_t toQueue;  // with 50 queued and 400 of the audience without one
+  };
+  const Row rows[] = {
+      {&once, "2026-02-16T06:59:59Z", false, 0, 0},       // before send_at
+      {&once, "2026-02-16T07:00:00Z", false, kAll, 400},  // due
+      {&once, "2026-02-16T09:59:59Z", false, kAll, 400},  // a late joiner just in time
+      {&once, "2026-02-16T10:00:00Z", true, 0, 0},        // at send_until: closed
+      {&once, "2026-03-01T00:00:00Z", true, 0, 0},        // and stays closed
+      {&waved, "2026-02-16T07:00:00Z", false, 100, 50},   // first wave, 50 already queued
+      {&waved, "2026-02-16T09:29:59Z", false, 300, 250},  // third wave
+      {&waved, "2026-02-16T09:30:00Z", true, 0, 0},       // closed mid-wave: no catching up
+      {&waved, "2026-02-16T12:00:00Z", true, 0, 0},       // later waves never start
+  };
+  for (const auto& r : rows) {
+    EXPECT_EQ(closed(*r.c, at(r.now)), r.closed) << r.now;
+    EXPECT_EQ(allowedByNow(*r.c, at(r.now)), r.allowed) << r.now;
+    EXPECT_EQ(toQueue(*r.c, at(r.now), 50, 400), r.toQueue) << r.now;
+  }
+  const Campaign open = waves(0, std::chrono::seconds(0));
+  EXPECT_FALSE(closed(open, at("2099-01-01T00:00:00Z")));
+  EXPECT_EQ(allowedByNow(open, at("2099-01-01T00:00:00Z")), kAll);
+}
+
+// nextWaveAt never names a wave at or after send_until.
+TEST(CampaignRules, NextWaveStopsAtSendUntil) {
+  Campaign c = waves(100, std::chrono::hours(1));  // waves at 07:00Z, 08:00Z, 09:00Z, ...
+  c.sendUntil = at("2026-02-16T09:00:00Z");        // the 09:00Z wave would start at send_until
+  struct Row {
+    const char* now;
+    const char* next;  // nullptr: none
+  };
+  const Row rows[] = {
+      {"2026-02-16T06:00:00Z", "2026-02-16T07:00:00.000Z"},  // before send_at
+      {"2026-02-16T07:00:00Z", "2026-02-16T08:00:00.000Z"},
+      {"2026-02-16T08:00:00Z", nullptr},  // the next (09:00Z) is at send_until
+      {"2026-02-16T08:59:59Z", nullptr},
+      {"2026-02-16T09:00:00Z", nullptr},  // closed
+      {"2026-02-17T00:00:00Z", nullptr},
+  };
+  for (const auto& r : rows) {
+    auto next = nextWaveAt(c, at(r.now));
+    if (r.next == nullptr) {
+      EXPECT_FALSE(next) << r.now << " → " << formatIso8601(*next);
+    } else {
+      ASSERT_TRUE(next) << r.now;
+      EXPECT_EQ(formatIso8601(*next), r.next) << r.now;
+    }
+  }
+  c.sendUntil = at("2026-02-16T09:00:01Z");  // one second later the 09:00Z wave still starts
+  EXPECT_EQ(formatIso8601(*nextWaveAt(c, at("2026-02-16T08:00:00Z"))), "2026-02-16T09:00:00.000Z");
+  EXPECT_FALSE(nextWaveAt(c, at("2026-02-16T09:00:00Z")));  // the 10:00Z one does not
+}
+
 }  // namespace
 }  // namespace berichtd::campaigns
