@@ -15,6 +15,10 @@ Result<retention::SweepReport> RetentionService::sweep(std::optional<retention::
   retention::RetentionPolicy policy;
   policy.inactivityMonths = cfg->retention.inactivityMonths;
   policy.closedMonths = cfg->retention.closedMonths;
+  // Nothing is due before the migration's start-up (due_rule.hpp): the configuration loader
+  // checked the time, so it parses.
+  if (auto startup = parseIso8601(cfg->migration.startup))
+    policy.notBefore = parseIsoDate(accounts::amsterdamDate(*startup));
   auto report = deps_.store->sweep(*day, policy, actor);
   if (!report) {
     logger("retention")

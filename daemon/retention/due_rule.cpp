@@ -12,6 +12,8 @@ Date addMonths(Date d, int n) {
 
 Reason dueReason(const AccountDates& a, Date today, const RetentionPolicy& policy) {
   if (a.state == "deleted") return Reason::kNone;
+  // The old platform is the record until the start-up: its final export may still move the dates.
+  if (policy.notBefore && sys_days(today) < sys_days(*policy.notBefore)) return Reason::kNone;
   if (a.state == "closed" && a.closedOn) {
     // R2: only the closure date counts for a closed account.
     return sys_days(today) >= sys_days(addMonths(*a.closedOn, policy.closedMonths))

@@ -33,6 +33,8 @@ TEST(RetentionDueRule, Table) {
   RetentionPolicy custom;
   custom.inactivityMonths = 3;
   custom.closedMonths = 12;
+  RetentionPolicy held;  // migration.startup on 2026-02-16
+  held.notBefore = d(2026, 2, 16);
   struct Row {
     const char* name;
     AccountDates account;
@@ -126,6 +128,32 @@ TEST(RetentionDueRule, Table) {
        d(2027, 1, 15),
        custom,
        Reason::kClosed},
+      // Before the migration's start-up the old platform is the record: nothing is due.
+      {"held before the start-up",
+       {"migrated", d(2025, 4, 1), {}, d(2019, 1, 1)},
+       d(2026, 2, 15),
+       held,
+       Reason::kNone},
+      {"due on the start-up day",
+       {"migrated", d(2025, 4, 1), {}, d(2019, 1, 1)},
+       d(2026, 2, 16),
+       held,
+       Reason::kInactive},
+      {"closed, held before the start-up",
+       {"closed", {}, d(2025, 3, 1), {}},
+       d(2025, 11, 21),
+       held,
+       Reason::kNone},
+      {"closed, after the start-up",
+       {"closed", {}, d(2025, 3, 1), {}},
+       d(2026, 3, 1),
+       held,
+       Reason::kClosed},
+      {"held, not yet due after the start-up",
+       {"active", d(2026, 2, 20), {}, {}},
+       d(2026, 3, 1),
+       held,
+       Reason::kNone},
   };
   for (const Row& r : rows)
     EXPECT_EQ(dueReason(r.account, r.today, r.policy), r.expected) << r.name;

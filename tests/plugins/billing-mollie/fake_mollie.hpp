@@ -22,13 +22,18 @@
 
 extern char** environ;
 
+// Where fake_mollie.py lives: a test that also runs another helper script sets its own.
+#ifndef BERICHTD_FAKE_MOLLIE_DIR
+#define BERICHTD_FAKE_MOLLIE_DIR BERICHTD_TEST_DIR
+#endif
+
 namespace berichtd::mollie::testing {
 
 class FakeMollie {
  public:
   explicit FakeMollie(std::vector<std::string> options = {}) {
     std::vector<std::string> argv{"/usr/bin/python3",
-                                  std::string(BERICHTD_TEST_DIR) + "/fake_mollie.py"};
+                                  std::string(BERICHTD_FAKE_MOLLIE_DIR) + "/fake_mollie.py"};
     argv.insert(argv.end(), options.begin(), options.end());
     int pipefd[2];
     EXPECT_EQ(::pipe(pipefd), 0);

@@ -19,6 +19,11 @@
 
 extern char** environ;
 
+// Where smtp_sink.py lives: a test that also runs another helper script sets its own.
+#ifndef BERICHTD_SMTP_SINK_DIR
+#define BERICHTD_SMTP_SINK_DIR BERICHTD_TEST_DIR
+#endif
+
 namespace berichtd::mail {
 
 namespace fs = std::filesystem;
@@ -43,7 +48,7 @@ class SmtpSink {
  public:
   SmtpSink(const fs::path& out, std::vector<std::string> options = {}) : out_(out / "mail") {
     std::vector<std::string> argv{"/usr/bin/python3",
-                                  std::string(BERICHTD_TEST_DIR) + "/smtp_sink.py", out_.string()};
+                                  std::string(BERICHTD_SMTP_SINK_DIR) + "/smtp_sink.py", out_.string()};
     argv.insert(argv.end(), options.begin(), options.end());
     int pipefd[2];
     EXPECT_EQ(::pipe(pipefd), 0);
