@@ -32,8 +32,8 @@ namespace berichtd::retention {
 using Date = std::chrono::year_month_day;
 
 struct RetentionPolicy {
-  int inactivityMonths = 6;  // R1, retention.inactivity_months
-  int closedMonths = 6;      // R2, retention.closed_months
+  int inactivityMonths = 6;       // R1, retention.inactivity_months
+  int closedMonths = 6;           // R2, retention.closed_months
   std::optional<Date> notBefore;  // migration.startup's date: no sweep deletes before it
 };
 
