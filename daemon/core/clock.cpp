@@ -4,7 +4,6 @@
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Timestamp.h>
 
-
 namespace berichtd {
 
 namespace {
@@ -33,7 +32,8 @@ std::optional<TimePoint> parseIso8601(const std::string& text) {
   int64_t micros = 0;
   int64_t offsetMinutes = 0;
   if (text.size() > 10) {
-    if (text.size() < 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':') return std::nullopt;
+    if (text.size() < 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':')
+      return std::nullopt;
     h = digits(text, 11, 2);
     mi = digits(text, 14, 2);
     s = digits(text, 17, 2);
@@ -50,7 +50,8 @@ std::optional<TimePoint> parseIso8601(const std::string& text) {
     if (pos >= text.size()) return std::nullopt;
     if (text[pos] == 'Z' && pos + 1 == text.size()) {
       offsetMinutes = 0;
-    } else if ((text[pos] == '+' || text[pos] == '-') && pos + 6 == text.size() && text[pos + 3] == ':') {
+    } else if ((text[pos] == '+' || text[pos] == '-') && pos + 6 == text.size() &&
+               text[pos + 3] == ':') {
       const int oh = digits(text, pos + 1, 2), om = digits(text, pos + 4, 2);
       if (oh < 0 || om < 0 || oh > 23 || om > 59) return std::nullopt;
       offsetMinutes = (text[pos] == '-' ? -1 : 1) * (oh * 60 + om);
@@ -61,12 +62,20 @@ std::optional<TimePoint> parseIso8601(const std::string& text) {
   if (!Poco::DateTime::isValid(y, mo, d, h, mi, s)) return std::nullopt;
   Poco::DateTime dt(y, mo, d, h, mi, s);
   micros += dt.timestamp().epochMicroseconds() - offsetMinutes * 60 * 1000000;
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(micros)));
+  return TimePoint(
+      std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(micros)));
 }
 
 std::string formatIso8601(TimePoint t) {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
   return Poco::DateTimeFormatter::format(Poco::Timestamp(us), "%Y-%m-%dT%H:%M:%S.%iZ");
+}
+
+std::chrono::year_month_day addCalendarMonths(std::chrono::year_month_day day, int months) {
+  using namespace std::chrono;
+  const year_month target = year_month(day.year(), day.month()) + std::chrono::months(months);
+  const auto last = year_month_day_last(target.year(), month_day_last(target.month())).day();
+  return year_month_day(target.year(), target.month(), day.day() > last ? last : day.day());
 }
 
 std::optional<std::chrono::year_month_day> parseIsoDate(const std::string& text) {

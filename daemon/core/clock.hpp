@@ -49,5 +49,8 @@ std::optional<TimePoint> parseIso8601(const std::string& text);
 std::string formatIso8601(TimePoint t);
 // A calendar date written exactly "YYYY-MM-DD" that exists (no 2026-02-29); nullopt otherwise.
 std::optional<std::chrono::year_month_day> parseIsoDate(const std::string& text);
+// The SPEC's month arithmetic (R1, R2, M2): the same day `months` calendar months later, or the
+// last day of that month when it is shorter (2026-08-31 + 6 = 2027-02-28).
+std::chrono::year_month_day addCalendarMonths(std::chrono::year_month_day day, int months);
 
 }  // namespace berichtd

@@ -6,12 +6,6 @@ namespace berichtd::import {
 
 using namespace std::chrono;
 
-year_month_day addCalendarMonths(year_month_day day, int months) {
-  const year_month target = year_month(day.year(), day.month()) + std::chrono::months(months);
-  const auto last = year_month_day_last(target.year(), month_day_last(target.month())).day();
-  return year_month_day(target.year(), target.month(), day.day() > last ? last : day.day());
-}
-
 bool closedTooLongAgo(year_month_day closedOn, TimePoint cutoff) {
   // The cutoff's calendar date in Europe/Amsterdam (SPEC: calendar rules are evaluated there).
   const auto cutoffDay = parseIsoDate(accounts::amsterdamDate(cutoff));

@@ -2,10 +2,9 @@
 // months before migration.cutoff, are imported. Pure, table-tested (tests/import).
 //
 // Contract
-// - addCalendarMonths(day, n): SPEC's month arithmetic — the same day n months later, or the
-//   last day of that month when it is shorter (2026-08-31 + 6 months = 2027-02-28).
-// - closedTooLongAgo(closedOn, cutoff): true when closedOn + 6 calendar months is on or before
-//   the cutoff's date in Europe/Amsterdam ("6 months or more before"): with the default cutoff
+// - closedTooLongAgo(closedOn, cutoff): true when closedOn + 6 calendar months (core/clock.hpp
+//   addCalendarMonths) is on or before the cutoff's date in Europe/Amsterdam ("6 months or more
+//   before"): with the default cutoff
 //   2026-02-13 00:00 (+01:00), closed on 2025-08-13 is left out and 2025-08-14 is imported.
 //   Closure is a date, so the comparison is by calendar date, not by the hour.
 // - importable(closedAt, cutoff): no closedAt (an open account) or !closedTooLongAgo; closedAt
@@ -22,7 +21,6 @@ namespace berichtd::import {
 
 inline constexpr int kClosedMonthsExcluded = 6;
 
-std::chrono::year_month_day addCalendarMonths(std::chrono::year_month_day day, int months);
 bool closedTooLongAgo(std::chrono::year_month_day closedOn, TimePoint cutoff);
 bool importable(const std::optional<std::string>& closedAt, TimePoint cutoff);
 

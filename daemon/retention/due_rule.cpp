@@ -1,14 +1,10 @@
 #include "retention/due_rule.hpp"
 
+#include "core/clock.hpp"
+
 namespace berichtd::retention {
 
 using namespace std::chrono;
-
-Date addMonths(Date d, int n) {
-  const year_month ym = year_month(d.year(), d.month()) + months{n};
-  const day last = year_month_day_last(ym.year(), month_day_last(ym.month())).day();
-  return Date(ym.year(), ym.month(), d.day() > last ? last : d.day());
-}
 
 Reason dueReason(const AccountDates& a, Date today, const RetentionPolicy& policy) {
   if (a.state == "deleted") return Reason::kNone;
@@ -16,15 +12,16 @@ Reason dueReason(const AccountDates& a, Date today, const RetentionPolicy& polic
   if (policy.notBefore && sys_days(today) < sys_days(*policy.notBefore)) return Reason::kNone;
   if (a.state == "closed" && a.closedOn) {
     // R2: only the closure date counts for a closed account.
-    return sys_days(today) >= sys_days(addMonths(*a.closedOn, policy.closedMonths))
+    return sys_days(today) >= sys_days(addCalendarMonths(*a.closedOn, policy.closedMonths))
                ? Reason::kClosed
                : Reason::kNone;
   }
   // R1: the last activity, or the creation date for an account never used.
   const std::optional<Date> from = a.lastActivity ? a.lastActivity : a.createdOn;
   if (!from) return Reason::kNone;
-  return sys_days(today) >= sys_days(addMonths(*from, policy.inactivityMonths)) ? Reason::kInactive
-                                                                                : Reason::kNone;
+  return sys_days(today) >= sys_days(addCalendarMonths(*from, policy.inactivityMonths))
+             ? Reason::kInactive
+             : Reason::kNone;
 }
 
 const char* reasonName(Reason r) {

@@ -2,8 +2,8 @@
 // and why. Pure: the caller passes the dates (calendar dates in Europe/Amsterdam) and the policy.
 //
 // Contract
-// - addMonths(d, n): n calendar months after d, clamped to the month's last day
-//   (2026-08-31 + 6 = 2027-02-28; 2027-08-31 + 6 = 2028-02-29).
+// - Months are calendar months clamped to the month's last day (core/clock.hpp
+//   addCalendarMonths: 2026-08-31 + 6 = 2027-02-28; 2027-08-31 + 6 = 2028-02-29).
 // - dueReason(account, today, policy):
 //   * kDeleted accounts are never due again (kNone): they are tombstones already.
 //   * Nothing is due before policy.notBefore (the Amsterdam date of migration.startup): until
@@ -46,7 +46,6 @@ struct AccountDates {
 
 enum class Reason { kNone, kInactive, kClosed };
 
-Date addMonths(Date d, int months);
 Reason dueReason(const AccountDates& account, Date today, const RetentionPolicy& policy);
 const char* reasonName(Reason r);
 

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/clock.hpp"
+
 namespace berichtd::retention {
 namespace {
 
@@ -25,7 +27,7 @@ TEST(RetentionAddMonths, CalendarMonthsClampToTheMonthsLastDay) {
       {d(2026, 12, 15), 1, d(2027, 1, 15)}, {d(2026, 7, 31), 6, d(2027, 1, 31)},
       {d(2026, 2, 28), 12, d(2027, 2, 28)},
   };
-  for (const Row& r : rows) EXPECT_EQ(addMonths(r.from, r.months), r.expected) << r.months;
+  for (const Row& r : rows) EXPECT_EQ(addCalendarMonths(r.from, r.months), r.expected) << r.months;
 }
 
 TEST(RetentionDueRule, Table) {
