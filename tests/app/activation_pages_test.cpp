@@ -5,9 +5,13 @@
 // link read from the mail the SMTP server received → password → QR code and secret, a code
 // from oathtool → recovery codes → IBAN and consent → the fake's checkout, "Betalen" → back on
 // the result page → the account is active and can log in. Screenshots of every page are kept
-// in the build folder (activation-pages/). Over plain HTTP: a used and a superseded access
-// link give their Dutch error pages, a form without its CSRF token is refused and uses
-// nothing up, and the cookies carry the documented attributes.
+// in the build folder (activation-pages/). The same pages again with the keyboard alone (key
+// events only: the Tab order, the focus ring, Enter and Space) to the active account. Over
+// plain HTTP: a used and a superseded access link give their Dutch error pages, a form without
+// its CSRF token is refused and uses nothing up, and the cookies carry the documented
+// attributes.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -16,6 +20,8 @@
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
+#include <functional>
 #include <regex>
 #include <thread>
 
@@ -291,6 +297,192 @@ TEST_P(ActivationInBrowser, FromTheMailedLinkToAnActiveAccount) {
 INSTANTIATE_TEST_SUITE_P(Backends, ActivationInBrowser,
                          ::testing::Values(storage::Backend::kSqlite, storage::Backend::kPostgres),
                          backendParamName);
+
+// The controls on a page the keyboard must reach: every visible link, button and field (also
+// one taken out of the Tab order with tabindex="-1": that is what the check must catch) and
+// anything else given a tab stop, in document order. Read only.
+constexpr const char* kKeyboardControls =
+    "[...document.querySelectorAll('a[href], button, input, select, textarea, summary, "
+    "[tabindex]')].filter(e => (e.matches('[tabindex]:not(a, button, input, select, textarea, "
+    "summary)') ? e.tabIndex >= 0 : true) && !e.disabled && e.type !== 'hidden' && "
+    "e.getClientRects().length > 0 && getComputedStyle(e).visibility === 'visible')";
+// An element as the test names it: "#id", else "tag:its text"; "body" when nothing has focus.
+constexpr const char* kDescribe =
+    "(e => !e || e === document.body || e === document.documentElement ? 'body' : e.id ? '#' + "
+    "e.id : e.tagName.toLowerCase() + ':' + e.textContent.trim())";
+
+std::vector<std::string> stringList(const std::string& jsonArray) {
+  std::vector<std::string> out;
+  auto a = Poco::JSON::Parser().parse(jsonArray).extract<Poco::JSON::Array::Ptr>();
+  for (std::size_t i = 0; a && i < a->size(); ++i) out.push_back(a->getElement<std::string>(i));
+  return out;
+}
+
+// Issue 7 item 5, "accessible: keyboard" (SPEC AC1-AC3; docs/activation-pages.md): the flow
+// with the keyboard alone. Only key events reach the pages (CdpPage::pressKey, typeText over
+// Input.dispatchKeyEvent); Runtime.evaluate only reads (focus, URL, text, computed style). On
+// every page Tab reaches every visible control, in the order they appear on the screen, and
+// nothing is left out; the focused control shows the pages' focus ring; Enter or Space sends
+// the form on. SQLite only: what is checked is the browser side, which the backend does not
+// change (ActivationInBrowser runs the flow on both).
+class ActivationByKeyboard : public ActivationInBrowser {
+ protected:
+  std::string focused(CdpPage& page) {
+    return page.evaluate(std::string(kDescribe) + "(document.activeElement)");
+  }
+  // Tabs through a freshly loaded page from its start. Each control reached must show the focus
+  // ring (docs/activation-pages.md: a 3 px outline on :focus-visible; Chromium's own ring is a
+  // 1 px "auto" outline, so the check fails without the pages' rule) and is handed to
+  // onFocus (to type into it). The controls reached must be all of kKeyboardControls, in
+  // document order, which must be the reading order on the screen. Focus stays on the last.
+  void tabThrough(CdpPage& page, const std::string& name,
+                  const std::function<void(const std::string&)>& onFocus = {}) {
+    const auto controls =
+        stringList(page.evaluate(std::string(kKeyboardControls) + ".map(" + kDescribe + ")"));
+    // Reading order: each control below the one before, or beside it to the right.
+    EXPECT_EQ(page.evaluate(
+                  "(() => { const r = " + std::string(kKeyboardControls) +
+                  ".map(e => e.getBoundingClientRect()); for (let i = 1; i < r.length; ++i) { "
+                  "const a = r[i - 1], b = r[i]; const row = b.top < a.bottom && a.top < b.bottom; "
+                  "if (row ? b.left < a.left : b.top < a.top) return 'control ' + i + ' comes "
+                  "before the one above it'; } return 'reading order'; })()"),
+              "reading order")
+        << name;
+    EXPECT_EQ(focused(page), "body") << name;  // a new page: the walk starts at its top
+    std::vector<std::string> reached;
+    for (std::size_t i = 0; i < controls.size(); ++i) {
+      page.pressKey("Tab");
+      const std::string at = focused(page);
+      if (at == "body" || std::find(reached.begin(), reached.end(), at) != reached.end()) break;
+      reached.push_back(at);
+      EXPECT_EQ(page.evaluate("(() => { const e = document.activeElement; const s = "
+                              "getComputedStyle(e); return e.matches(':focus-visible') && "
+                              "((s.outlineStyle !== 'none' && s.outlineStyle !== 'hidden' && "
+                              "parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none') ? "
+                              "'ring' : 'no ring: outline ' + s.outlineStyle + ' ' + "
+                              "s.outlineWidth + ', focus-visible ' + "
+                              "e.matches(':focus-visible'); })()"),
+                "ring")
+          << name << " " << at;
+      if (onFocus) onFocus(at);
+    }
+    EXPECT_EQ(reached, controls) << name;
+  }
+  // Types into the focused field and reads back that the field holds it.
+  void typeInto(CdpPage& page, const std::string& id, const std::string& text) {
+    page.typeText(text);
+    EXPECT_EQ(page.evaluate("document.getElementById(" + jsString(id) + ").value"), text) << id;
+  }
+};
+
+TEST_P(ActivationByKeyboard, EveryPageWorksWithTheKeyboardAlone) {
+  std::string out;
+  ASSERT_EQ(ctl({"accounts", "create", "--email", "praktijk@example.nl", "--agb", "22222222"}, out),
+            0)
+      << out;
+  const std::string requestToken =
+      json(out.substr(out.find('{')))->getValue<std::string>("request_token");
+  Chromium chromium(a_->dir.path() + "/chromium");
+  ASSERT_TRUE(chromium.ok()) << chromium.log();
+  CdpPage page(chromium.pageUrl());
+  page.emulatePhone(412, 915);
+
+  // AC1: the request link's one button, by Enter.
+  ASSERT_TRUE(page.navigate(base_ + "/activeren?token=" + requestToken));
+  look(page, "toetsenbord-01-aanvragen");
+  tabThrough(page, "aanvragen");
+  EXPECT_EQ(focused(page), "button:Stuur mij een nieuwe link");
+  ASSERT_TRUE(page.pressKeyAndWaitForLoad("Enter"));
+  EXPECT_NE(page.text().find("Kijk in je e-mail"), std::string::npos) << page.text();
+  tabThrough(page, "link verstuurd");  // nothing to reach, nothing left out
+
+  // AC2: the access link from the mail; its one button, by Space.
+  ASSERT_TRUE(waitUntil([&] { return sink_->count() == 1; }, std::chrono::seconds(15)))
+      << a_->daemon->output();
+  const std::string body = sink_->mail(1)->getValue<std::string>("body");
+  const auto at = body.find(base_ + "/activeren/start?token=");
+  ASSERT_NE(at, std::string::npos) << body;
+  ASSERT_TRUE(page.navigate(body.substr(at, body.find_first_of(" \r\n", at) - at)));
+  look(page, "toetsenbord-02-start");
+  tabThrough(page, "start");
+  EXPECT_EQ(focused(page), "button:Start met activeren");
+  ASSERT_TRUE(page.pressKeyAndWaitForLoad(" "));
+  EXPECT_EQ(page.url(), base_ + "/activeren/wachtwoord");
+
+  // Step 1: a refused password, then on the error page (its knowledge-base link first) a good
+  // one; Enter on the button.
+  look(page, "toetsenbord-03-wachtwoord");
+  tabThrough(page, "wachtwoord", [&](const std::string& c) {
+    if (c == "#password") typeInto(page, "password", "kort");
+  });
+  EXPECT_EQ(focused(page), "button:Wachtwoord opslaan");
+  ASSERT_TRUE(page.pressKeyAndWaitForLoad("Enter"));
+  EXPECT_NE(page.html().find("data-code=\"PASSWORD_TOO_SHORT\""), std::string::npos);
+  look(page, "toetsenbord-04-wachtwoord-te-kort");
+  tabThrough(page, "wachtwoord te kort", [&](const std::string& c) {
+    if (c == "#password") typeInto(page, "password", kPassword);
+  });
+  EXPECT_EQ(focused(page), "button:Wachtwoord opslaan");
+  ASSERT_TRUE(page.pressKeyAndWaitForLoad("Enter"));
+  EXPECT_EQ(page.url(), base_ + "/activeren/authenticator");
+
+  // Step 2: the code from oathtool, typed; Enter. The QR image and the secret take no focus.
+  look(page, "toetsenbord-05-authenticator");
+  const std::string secret = page.evaluate("document.getElementById('secret').textContent");
+  ASSERT_FALSE(secret.empty());
+  tabThrough(page, "authenticator", [&](const std::string& c) {
+    if (c == "#code") typeInto(page, "code", oathtool(secret, unixNow() / 30));
+  });
+  EXPECT_EQ(focused(page), "button:Code bevestigen");
+  ASSERT_TRUE(page.pressKeyAndWaitForLoad("Enter"));
+
+  // The recovery codes: the way on is a link, which Enter follows.
+  look(page, "toetsenbord-06-herstelcodes");
+  EXPECT_EQ(page.evaluate("document.querySelectorAll('#herstelcodes li').length"), "10");
+  tabThrough(page, "herstelcodes");
+  EXPECT_EQ(focused(page), "a:Ik heb de codes bewaard, ga verder");
+  ASSERT_TRUE(page.pressKeyAndWaitForLoad("Enter"));
+  EXPECT_EQ(page.url(), base_ + "/activeren/machtiging");
+
+  // Step 3: IBAN (typed as printed on a bank card, with spaces) and account holder typed, the
+  // consent box toggled with Space, Enter on the button.
+  look(page, "toetsenbord-07-machtiging");
+  tabThrough(page, "machtiging", [&](const std::string& c) {
+    if (c == "#iban") typeInto(page, "iban", "NL91 ABNA 0417 1643 00");
+    if (c == "#account_holder") typeInto(page, "account_holder", "Huisartsenpraktijk Bakker");
+    if (c == "#consent") {
+      EXPECT_EQ(page.evaluate("String(document.getElementById('consent').checked)"), "false");
+      page.pressKey(" ");
+      EXPECT_EQ(page.evaluate("String(document.getElementById('consent').checked)"), "true");
+    }
+  });
+  EXPECT_EQ(focused(page), "button:Verder naar betalen (€ 0,01 met iDEAL)");
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM accounts WHERE state = 'active'"), 0);
+  ASSERT_TRUE(page.pressKeyAndWaitForLoad("Enter"));
+
+  // The provider's checkout (the fake's page, not ours: no focus-ring check): Tab to
+  // "Betalen", Enter; back through the same-site bounce to the result page, where nothing is
+  // left to reach.
+  EXPECT_EQ(page.url().rfind("http://localhost:" + std::to_string(fake_->port()) + "/checkout/", 0),
+            0u)
+      << page.url();
+  page.pressKey("Tab");
+  EXPECT_EQ(focused(page), "#pay");
+  ASSERT_TRUE(page.pressKeyAndWaitForLoad("Enter"));
+  ASSERT_TRUE(waitForText(page, "Je account is actief", std::chrono::seconds(30)))
+      << page.url() << "\n"
+      << page.text();
+  look(page, "toetsenbord-08-actief");
+  tabThrough(page, "actief");
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM accounts WHERE agb_code = '22222222' AND state = "
+                      "'active'"),
+            1);
+  EXPECT_EQ(pages_.size(), 8u);
+}
+
+// One backend: see the fixture's comment.
+INSTANTIATE_TEST_SUITE_P(Backends, ActivationByKeyboard,
+                         ::testing::Values(storage::Backend::kSqlite), backendParamName);
 
 // An HTTP exchange with every Set-Cookie header kept.
 struct Exchange {

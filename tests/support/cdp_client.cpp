@@ -237,6 +237,91 @@ bool CdpPage::actAndWaitForLoad(const std::string& expression) {
   return waitEvent("Page.loadEventFired") != nullptr;
 }
 
+namespace {
+
+// One key: the DOM `key` and `code`, the Windows virtual key code Blink uses to decide what a
+// key does (9 moves focus, 13 and 32 activate), and the text a character key inserts ("\r"
+// for Enter: that is what makes Blink send the keypress that submits a form).
+struct KeySpec {
+  std::string key;
+  std::string code;
+  int virtualKey = 0;
+  std::string text;
+  int modifiers = 0;  // CDP bit field: 8 is Shift
+};
+
+KeySpec keySpec(const std::string& key) {
+  if (key == "Tab") return {"Tab", "Tab", 9, "", 0};
+  if (key == "Shift+Tab") return {"Tab", "Tab", 9, "", 8};
+  if (key == "Enter") return {"Enter", "Enter", 13, "\r", 0};
+  if (key == " ") return {" ", "Space", 32, " ", 0};
+  throw std::invalid_argument("pressKey: no such key in this helper: " + key);
+}
+
+}  // namespace
+
+void CdpPage::pressKey(const std::string& key) {
+  const KeySpec k = keySpec(key);
+  Poco::JSON::Object down;
+  // A key without text is a "rawKeyDown" (no keypress follows), as Chromium's own input does.
+  down.set("type", k.text.empty() ? "rawKeyDown" : "keyDown");
+  down.set("key", k.key);
+  down.set("code", k.code);
+  down.set("windowsVirtualKeyCode", k.virtualKey);
+  down.set("nativeVirtualKeyCode", k.virtualKey);
+  down.set("modifiers", k.modifiers);
+  if (!k.text.empty()) {
+    down.set("text", k.text);
+    down.set("unmodifiedText", k.text);
+  }
+  call("Input.dispatchKeyEvent", down);
+  Poco::JSON::Object up;
+  up.set("type", "keyUp");
+  up.set("key", k.key);
+  up.set("code", k.code);
+  up.set("windowsVirtualKeyCode", k.virtualKey);
+  up.set("nativeVirtualKeyCode", k.virtualKey);
+  up.set("modifiers", k.modifiers);
+  call("Input.dispatchKeyEvent", up);
+}
+
+bool CdpPage::pressKeyAndWaitForLoad(const std::string& key) {
+  call("Page.enable");
+  clearEvents();
+  pressKey(key);
+  return waitEvent("Page.loadEventFired") != nullptr;
+}
+
+void CdpPage::typeText(const std::string& text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      const std::string ch(1, static_cast<char>(c));
+      Poco::JSON::Object down;
+      down.set("type", "keyDown");
+      down.set("key", ch);
+      down.set("text", ch);
+      down.set("unmodifiedText", ch);
+      call("Input.dispatchKeyEvent", down);
+      Poco::JSON::Object up;
+      up.set("type", "keyUp");
+      up.set("key", ch);
+      call("Input.dispatchKeyEvent", up);
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) < 0x20 ||
+                                 static_cast<unsigned char>(text[end]) >= 0x7f))
+      ++end;
+    Poco::JSON::Object p;
+    p.set("text", text.substr(i, end - i));
+    call("Input.insertText", p);
+    i = end;
+  }
+}
+
 bool CdpPage::screenshot(const std::string& path) {
   Poco::JSON::Object p;
   p.set("format", "png");

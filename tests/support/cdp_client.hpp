@@ -1,7 +1,7 @@
 // Test helper: headless Chromium (Debian's /usr/bin/chromium) driven over the Chrome DevTools
 // Protocol, so a test can use a web page the way a user does — open it, fill inputs, press
 // buttons, read the text — and keep screenshots. The pages under test need no JavaScript;
-// only the test reaches into the page (Runtime.evaluate).
+// only the test reaches into the page (Runtime.evaluate) or types into it (pressKey, typeText).
 //
 // Contract
 // - Chromium: starts chromium --headless --remote-debugging-port=0 with its own profile
@@ -71,6 +71,18 @@ class CdpPage {
   std::string text() { return evaluate("document.body.innerText"); }
   std::string html() { return evaluate("document.documentElement.outerHTML"); }
   std::string url() { return evaluate("location.href"); }
+  // Keyboard input as a user gives it (Input.dispatchKeyEvent, a key down and up, like
+  // Puppeteer's keyboard.press), for tests that must not reach into the page: the browser
+  // itself moves focus on Tab, activates a focused button on Enter or Space, toggles a focused
+  // checkbox on Space and submits a form on Enter. pressKey takes "Tab", "Shift+Tab", "Enter"
+  // or " " (Space); anything else throws std::invalid_argument.
+  void pressKey(const std::string& key);
+  // pressKey, then waits for the page it leads to (a form's submission). False on timeout.
+  bool pressKeyAndWaitForLoad(const std::string& key);
+  // Types into the focused element one key at a time: each printable ASCII character is a key
+  // down with its text and a key up (so keydown/keypress/input fire as for real typing); other
+  // characters (UTF-8) go in as Input.insertText, as an input method would give them.
+  void typeText(const std::string& text);
   // Page.captureScreenshot (PNG) written to path. False when it could not be taken.
   bool screenshot(const std::string& path);
 
