@@ -11,12 +11,17 @@
 // a repeat of the key (the outbox retrying after a crash or a lost reply) answers the stored
 // Message-ID without sending again. What remains: a crash between the 250 and that insert
 // sends the mail a second time on the retry (SPEC N1; docs/campaigns.md "Exactly once").
+// A key is kept `sent_keys_days` (default 30) of platform time, far past the outbox's retry
+// horizon (max_attempts × retry_max_ms: 40 minutes by default) and an operator's dead-letter
+// replay; older keys are deleted at most once an hour, so the table does not grow forever.
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/SSLManager.h>
 
+#include <atomic>
 #include <berichtd/berichtd.hpp>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -74,21 +79,28 @@ class DeliverySmtp final : public berichtd::Plugin {
     if (*rate < 0 || *rate > 60000)
       return Status::error("CONFIG_INVALID", "plugin setting 'rate_per_minute' must be 0-60000");
     s.ratePerMinute = static_cast<int>(*rate);
+    auto keepDays = cfg.getInt("sent_keys_days", 30);
+    if (!keepDays) return keepDays.status();
+    if (*keepDays < 1 || *keepDays > 3650)
+      return Status::error("CONFIG_INVALID", "plugin setting 'sent_keys_days' must be 1-3650");
     const std::string dir = cfg.getOr("templates_dir", "conf/templates");
     if (!std::filesystem::is_directory(dir)) {
       return Status::error("CONFIG_INVALID", "plugin setting 'templates_dir': no folder " + dir);
     }
-    // The keys of mails already sent (one schema step; never edit a shipped step).
+    // The keys of mails already sent (schema steps: never edit a shipped one, append).
     const bool dedup = ctx.storage().available();
     if (dedup) {
-      if (Status m = ctx.storage().migrate({"CREATE TABLE smtp_sent (idempotency_key TEXT "
-                                            "PRIMARY KEY, message_id TEXT NOT NULL, sent_at "
-                                            "BIGINT NOT NULL)"});
+      if (Status m = ctx.storage().migrate(
+              {"CREATE TABLE smtp_sent (idempotency_key TEXT PRIMARY KEY, message_id TEXT NOT "
+               "NULL, sent_at BIGINT NOT NULL)",
+               // Step 2: the hourly deletion of old keys reads by age.
+               "CREATE INDEX smtp_sent_sent_at ON smtp_sent (sent_at)"});
           !m)
         return m;
     }
     auto plugin = std::make_unique<DeliverySmtp>(std::move(ctx), s, dir);
     plugin->dedup_ = dedup;
+    plugin->keepMs_ = *keepDays * 86400000LL;
     return plugin;
   }
 
@@ -135,7 +147,10 @@ class DeliverySmtp final : public berichtd::Plugin {
         return sent.status();
       }
       id = *sent;
-      if (!key.empty()) remember(key, *id);
+      if (!key.empty()) {
+        remember(key, *id);
+        forgetOldKeys();
+      }
       ctx_.info("mail '" + name + "' for account " + std::to_string(accountId) + " sent as " + *id);
     } else {
       ctx_.info("mail '" + name + "' for account " + std::to_string(accountId) +
@@ -163,9 +178,7 @@ class DeliverySmtp final : public berichtd::Plugin {
     return r->rows.front().at(0).textOr("");
   }
   void remember(const std::string& key, const std::string& messageId) const {
-    const auto ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(ctx_.now().time_since_epoch())
-            .count();
+    const int64_t ms = millis(ctx_.now());
     auto r = ctx_.storage().run(
         "INSERT INTO smtp_sent (idempotency_key, message_id, sent_at) VALUES (?, ?, ?) ON "
         "CONFLICT (idempotency_key) DO NOTHING",
@@ -173,7 +186,23 @@ class DeliverySmtp final : public berichtd::Plugin {
     if (!r) ctx_.warning("a sent mail's key was not recorded: " + r.status().code());
   }
 
+  static int64_t millis(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  }
+  // Deletes the keys older than sent_keys_days, at most once an hour of platform time (one
+  // indexed DELETE; any worker may do it, the others skip).
+  void forgetOldKeys() {
+    const int64_t now = millis(ctx_.now());
+    int64_t last = lastForget_.load();
+    if (now - last < 3600000 || !lastForget_.compare_exchange_strong(last, now)) return;
+    auto r = ctx_.storage().run("DELETE FROM smtp_sent WHERE sent_at < ?",
+                                {static_cast<int64_t>(now - keepMs_)});
+    if (!r) ctx_.warning("old sent-mail keys were not deleted: " + r.status().code());
+  }
+
   bool dedup_ = false;
+  int64_t keepMs_ = 30 * 86400000LL;
+  std::atomic<int64_t> lastForget_{INT64_MIN / 2};
   SslUse ssl_;  // first in, last out: outlives the TLS objects below
   berichtd::PluginContext ctx_;
   berichtd::mail::SmtpSender sender_;

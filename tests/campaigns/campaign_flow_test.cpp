@@ -20,10 +20,11 @@ constexpr const char* kMasterKey =
 
 std::string smtpPlugin(int port) {
   // rate_per_minute 150: a mail every 400 ms, so a campaign takes long enough to be killed in,
-  // and the kill can be placed between two mails.
+  // and the kill can be placed between two mails. sent_keys_days 1: the tests below stay within
+  // one day of platform time, except the one that shows old keys go.
   return "{host: 127.0.0.1, port: " + std::to_string(port) +
          ", from: \"ZilliZ berichtenapp <noreply@zilliz.example.nl>\", starttls: none, "
-         "rate_per_minute: 150, templates_dir: \"" +
+         "rate_per_minute: 150, sent_keys_days: 1, templates_dir: \"" +
          std::string(BERICHTD_SOURCE_DIR) + "/conf/templates\"}";
 }
 
@@ -255,6 +256,35 @@ TEST_P(CampaignFlow, NoMailReachesAnAccountThatJoinsAfterSendUntil) {
   EXPECT_EQ(a_->count("SELECT COUNT(*) FROM campaign_mails WHERE campaign = 'week-voor'"), 1);
   EXPECT_EQ(sink_->count(), 1);
   EXPECT_EQ(received().count("laat@example.nl"), 0u);
+}
+
+// delivery-smtp keeps a sent mail's key sent_keys_days (1 here) of platform time: a mail sent
+// two days later deletes the older key and keeps its own (docs/delivery-smtp.md).
+TEST_P(CampaignFlow, SentMailKeysAreForgottenAfterTheirDays) {
+  a_->dir.write("campaigns.yaml",
+                "campaigns:\n"
+                "  - {name: eerste, template: campaign_aankondiging, audience: all,\n"
+                "     send_at: \"2026-02-16T09:00:00+01:00\"}\n"
+                "  - {name: tweede, template: campaign_planning, audience: all,\n"
+                "     send_at: \"2026-02-18T09:00:00+01:00\"}\n");
+  ASSERT_TRUE(a_->daemon->start()) << a_->daemon->output();
+  setClock("2026-02-16T08:00:00+01:00");
+  a_->createAccount("ann@example.nl", "41111111");
+  const std::string first =
+      "SELECT COUNT(*) FROM smtp_sent WHERE idempotency_key LIKE "
+      "'campaign:eerste:%'";
+  const std::string second =
+      "SELECT COUNT(*) FROM smtp_sent WHERE idempotency_key LIKE "
+      "'campaign:tweede:%'";
+  setClock("2026-02-16T09:00:00+01:00");
+  ASSERT_TRUE(waitUntil([&] { return a_->count(first) == 1; }, std::chrono::seconds(20)))
+      << a_->daemon->output();
+  setClock("2026-02-18T09:00:00+01:00");
+  ASSERT_TRUE(waitUntil([&] { return a_->count(second) == 1; }, std::chrono::seconds(20)))
+      << a_->daemon->output();
+  EXPECT_EQ(a_->count(first), 0);
+  EXPECT_EQ(a_->count("SELECT COUNT(*) FROM smtp_sent"), 1);
+  EXPECT_EQ(sink_->count(), 2);
 }
 
 // The activation steps of auth_flow_support's activate(), with the access link read from the
