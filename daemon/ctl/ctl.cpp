@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "ctl/admin_client.hpp"
+#include "ctl/ctl_output.hpp"
 #include "ctl/import_command.hpp"
 
 namespace berichtd::ctl {
@@ -307,16 +308,6 @@ std::string loadToken(const Options& o, std::string& token) {
   return {};
 }
 
-Poco::JSON::Object::Ptr parseObject(const std::string& body) {
-  try {
-    auto v = Poco::JSON::Parser().parse(body);
-    if (v.type() == typeid(Poco::JSON::Object::Ptr)) return v.extract<Poco::JSON::Object::Ptr>();
-  } catch (const std::exception&) {
-    // Not JSON: the caller reports an unexpected answer.
-  }
-  return nullptr;
-}
-
 // A JSON value for a table cell: strings as they are, null and absent as "-".
 std::string text(const Poco::JSON::Object::Ptr& o, const std::string& key) {
   if (o.isNull() || !o->has(key) || o->isNull(key)) return "-";
@@ -327,26 +318,6 @@ std::string text(const Poco::JSON::Object::Ptr& o, const std::string& key) {
   } catch (const Poco::Exception&) {
     return "?";
   }
-}
-
-void printTable(std::ostream& out, const std::vector<std::string>& header,
-                const std::vector<std::vector<std::string>>& rows) {
-  std::vector<size_t> width(header.size());
-  for (size_t c = 0; c < header.size(); ++c) width[c] = header[c].size();
-  for (const auto& r : rows) {
-    for (size_t c = 0; c < r.size() && c < width.size(); ++c)
-      width[c] = std::max(width[c], r[c].size());
-  }
-  auto line = [&](const std::vector<std::string>& cells) {
-    std::string s;
-    for (size_t c = 0; c < cells.size(); ++c) {
-      s += cells[c];
-      if (c + 1 < cells.size()) s += std::string(width[c] - cells[c].size() + 2, ' ');
-    }
-    out << s << '\n';
-  };
-  line(header);
-  for (const auto& r : rows) line(r);
 }
 
 std::string duration(int64_t seconds) {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "ctl/admin_client.hpp"
+#include "ctl/ctl_output.hpp"
 
 namespace berichtd::ctl {
 
@@ -36,15 +37,6 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 
-Poco::JSON::Object::Ptr parseObject(const std::string& body) {
-  try {
-    auto v = Poco::JSON::Parser().parse(body);
-    if (v.type() == typeid(Poco::JSON::Object::Ptr)) return v.extract<Poco::JSON::Object::Ptr>();
-  } catch (const std::exception&) {
-  }
-  return nullptr;
-}
-
 int64_t number(const Poco::JSON::Object::Ptr& o, const std::string& key) {
   try {
     return o.isNull() ? 0 : o->optValue<int64_t>(key, 0);
@@ -71,23 +63,7 @@ void printReport(std::ostream& out, std::ostream& err, const Poco::JSON::Object:
          std::to_string(number(c, "invalid")), std::to_string(number(c, "already_present")),
          std::to_string(number(c, "updated"))});
   }
-  std::vector<size_t> width(header.size());
-  for (size_t i = 0; i < header.size(); ++i) {
-    width[i] = header[i].size();
-    for (const auto& row : rows) width[i] = std::max(width[i], row[i].size());
-  }
-  auto line = [&](const std::vector<std::string>& cells) {
-    std::string s;
-    for (size_t i = 0; i < cells.size(); ++i) {
-      // The kind left-aligned, the numbers right-aligned.
-      const std::string pad(width[i] - cells[i].size(), ' ');
-      s += i == 0 ? cells[i] + pad : pad + cells[i];
-      if (i + 1 < cells.size()) s += "  ";
-    }
-    out << s << '\n';
-  };
-  line(header);
-  for (const auto& row : rows) line(row);
+  printTable(out, header, rows, 1);  // the kind left-aligned, the numbers right-aligned
   const int64_t total = number(r, "invalid_total");
   auto lines = r->getArray("invalid_lines");
   if (total == 0 || lines.isNull()) return;

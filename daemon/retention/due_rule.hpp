@@ -6,10 +6,11 @@
 //   addCalendarMonths: 2026-08-31 + 6 = 2027-02-28; 2027-08-31 + 6 = 2028-02-29).
 // - dueReason(account, today, policy):
 //   * kDeleted accounts are never due again (kNone): they are tombstones already.
-//   * Nothing is due before policy.notBefore (the Amsterdam date of migration.startup): until
-//     the phased start-up the old platform is the record of every account — its users are still
-//     active there and its final export (at the cutoff) refreshes the early import's dates — so
-//     the new platform judges no one on dates it may not have yet (docs/retention.md).
+//   * Nothing is due before policy.notBefore (the Amsterdam date of migration.startup, M3/M4;
+//     R1 and R2 both wait for it): until the phased start-up the old platform is the record of
+//     every account — its users are still active there and its final export (at the cutoff)
+//     refreshes the early import's dates (M1) — so the new platform judges no one on dates it
+//     may not have yet (docs/retention.md).
 //   * R2: a `closed` account with a closure date is due from closure + policy.closedMonths on,
 //     reason kClosed. Only the closure date counts for it: R2 promises "6 maanden na de
 //     afsluitdatum", and closing ends the account's activity anyway.

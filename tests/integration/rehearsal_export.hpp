@@ -100,8 +100,7 @@ inline std::vector<OldMessage> oldMessages() {
     OldMessage o;
     o.key = "M" + std::to_string(k + 1);
     o.from = pool[k % 10];
-    o.to = pool[(k * 3 + 1) % 10];
-    if (o.from == o.to) o.to = pool[(k + 1) % 10];
+    o.to = pool[(k * 3 + 1) % 10];  // never the sender: k ≡ 3k + 1 (mod 10) has no solution
     o.subject = "Verwijzing " + std::to_string(k + 1);
     o.body = "Geachte collega, patiënt " + std::to_string(1000 + k) + " graag beoordelen.";
     o.inEarly = k < 20;
