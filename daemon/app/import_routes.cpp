@@ -105,14 +105,12 @@ void addImportRoute(http::Router& router,
         }
         logReport(*report);
         if (report->problemTotal > 0 && !report->dryRun && !report->written) {
-          Poco::JSON::Object error(Poco::JSON_PRESERVE_KEY_ORDER);
-          error.set("code", "IMPORT_FILE_INVALID");
-          error.set("message", std::to_string(report->problemTotal) +
-                                   " line(s) of the export are invalid; nothing was imported "
-                                   "(fix them, or import the rest with --skip-invalid)");
-          error.set("help", "/kennisbank/IMPORT_FILE_INVALID");
           Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
-          body.set("error", error);
+          body.set("error",
+                   http::errorObject("IMPORT_FILE_INVALID",
+                                     std::to_string(report->problemTotal) +
+                                         " line(s) of the export are invalid; nothing was imported "
+                                         "(fix them, or import the rest with --skip-invalid)"));
           body.set("report", reportObject(*report));
           res.status = 422;
           res.body = http::toJson(body);

@@ -7,14 +7,18 @@
 
 namespace berichtd::http {
 
-std::string errorJson(const std::string& code, const std::string& message) {
+Poco::JSON::Object errorObject(const std::string& code, const std::string& message) {
   // Insertion order keeps "code, message, help" as documented; Poco sorts keys otherwise.
   Poco::JSON::Object inner(Poco::JSON_PRESERVE_KEY_ORDER);
   inner.set("code", code);
   inner.set("message", message);
   inner.set("help", "/kennisbank/" + code);
+  return inner;
+}
+
+std::string errorJson(const std::string& code, const std::string& message) {
   Poco::JSON::Object outer(Poco::JSON_PRESERVE_KEY_ORDER);
-  outer.set("error", inner);
+  outer.set("error", errorObject(code, message));
   return toJson(outer);
 }
 

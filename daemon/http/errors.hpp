@@ -17,6 +17,9 @@ namespace berichtd::http {
 
 // The error body alone, keys in the documented order.
 std::string errorJson(const std::string& code, const std::string& message);
+// The inner {"code", "message", "help"} object of that body, for an answer that carries more
+// beside "error" (the import's refusal adds its "report").
+Poco::JSON::Object errorObject(const std::string& code, const std::string& message);
 
 // Sets status, the JSON content type and the error body. 401 also gets
 // `WWW-Authenticate: Bearer` when the handler has not set one (RFC 6750).
